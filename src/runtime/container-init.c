@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <grp.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include "container-init.h"
+#include "exit-status.h"
+#include "fileio.h"
+#include "strv.h"
+#include "sync-channel.h"
+#include "user-spec.h"
+
+#define ACCOUNT_FILE_MAX (4U * 1024U * 1024U)
+
+static int loopback_up(void) {
+        _cleanup_close_ int fd = -EBADF;
+        struct ifreq ifr = {.ifr_name = "lo"};
+
+        fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return -errno;
+        if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+                return -errno;
+        if (ifr.ifr_flags & IFF_UP)
+                return 0;
+        ifr.ifr_flags |= IFF_UP;
+        if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+                return -errno;
+        return 0;
+}
+
+int container_env_build(char *const *spec_env, const char *home, char ***ret) {
+        _cleanup_strv_free_ char **env = strv_copy(spec_env);
+        _cleanup_free_ char *h = NULL;
+
+        if (spec_env && !env)
+                return -ENOMEM;
+        if (!strv_env_find(env, "PATH") && strv_env_set(&env, "PATH=" DEFAULT_PATH) < 0)
+                return -ENOMEM;
+        if (!strv_env_find(env, "HOME")) {
+                if (asprintf(&h, "HOME=%s", isempty(home) ? "/" : home) < 0)
+                        return -ENOMEM;
+                if (strv_env_set(&env, h) < 0)
+                        return -ENOMEM;
+        }
+        *ret = TAKE_PTR(env);
+        return 0;
+}
+
+/* Resolves the user against the container's own account files (we are inside the new root). */
+static int resolve_user(const ContainerInit *c, UserCreds *ret) {
+        _cleanup_free_ char *passwd = NULL, *group = NULL, *error = NULL;
+        const RuntimeSpec *s = c->spec;
+        int r;
+
+        if (!s->user_annotation) {
+                *ret = (UserCreds){
+                        .uid = s->uid,
+                        .gid = s->gid,
+                        .n_groups = MIN(s->n_additional_gids, USER_MAX_GROUPS)};
+                memcpy(ret->groups, s->additional_gids, ret->n_groups * sizeof(gid_t));
+                /* HOME still comes from passwd when the uid has an entry. */
+                if (read_full_file_at(AT_FDCWD, "/etc/passwd", ACCOUNT_FILE_MAX, &passwd, NULL) >= 0) {
+                        char spec[16];
+                        UserCreds pw;
+                        (void)snprintf(spec, sizeof(spec), "%u", (unsigned)s->uid);
+                        if (user_resolve(spec, passwd, NULL, &pw, NULL) >= 0) {
+                                ret->home = TAKE_PTR(pw.home);
+                                user_creds_done(&pw);
+                        }
+                }
+                return 0;
+        }
+
+        r = read_full_file_at(AT_FDCWD, "/etc/passwd", ACCOUNT_FILE_MAX, &passwd, NULL);
+        if (r < 0 && r != -ENOENT)
+                goto fail;
+        r = read_full_file_at(AT_FDCWD, "/etc/group", ACCOUNT_FILE_MAX, &group, NULL);
+        if (r < 0 && r != -ENOENT)
+                goto fail;
+        r = user_resolve(s->user_annotation, passwd, group, ret, &error);
+        if (r < 0) {
+                sync_send_error(c->sync_fd, -r, EXIT_ENGINE_ERROR, "%s", error ?: strerror(-r));
+                return r;
+        }
+        return 0;
+fail:
+        sync_send_error(
+                c->sync_fd,
+                -r,
+                EXIT_ENGINE_ERROR,
+                "failed to read the container's account files: %s",
+                strerror(-r));
+        return r;
+}
+
+/* execve() with Docker's PATH rules and Docker's words for the two user errors. */
+static void exec_command(const ContainerInit *c, char **env) {
+        char *const *argv = c->spec->args;
+        const char *cmd = argv[0];
+        char **path_entry = strv_env_find(env, "PATH");
+        const char *path = path_entry ? strchr(*path_entry, '=') + 1 : DEFAULT_PATH;
+        bool denied = false;
+        int error = ENOENT;
+
+        if (sigprocmask(SIG_SETMASK, &c->original_mask, NULL) < 0) {
+                error = errno;
+                goto fail;
+        }
+
+        if (strchr(cmd, '/')) {
+                execve(cmd, argv, env);
+                error = errno;
+                if (error == ENOENT)
+                        sync_send_error(
+                                c->sync_fd,
+                                error,
+                                EXIT_NOT_FOUND,
+                                "exec: \"%s\": stat %s: no such file or directory",
+                                cmd,
+                                cmd);
+                else if (error == EACCES)
+                        sync_send_error(
+                                c->sync_fd,
+                                error,
+                                EXIT_NOT_EXECUTABLE,
+                                "exec: \"%s\": permission denied",
+                                cmd);
+                else
+                        goto fail;
+                _exit(EXIT_ENGINE_ERROR);
+        }
+
+        for (const char *p = path;; p++) {
+                const char *end = strchrnul(p, ':');
+                char full[4096];
+                int n;
+
+                /* An empty PATH element means the current directory. */
+                n = snprintf(full, sizeof(full), "%.*s%s%s", (int)(end - p), p, end == p ? "" : "/", cmd);
+                if (n > 0 && (size_t)n < sizeof(full)) {
+                        execve(full, argv, env);
+                        if (errno == EACCES)
+                                denied = true;
+                        else if (errno != ENOENT && errno != ENOTDIR) {
+                                error = errno;
+                                goto fail;
+                        }
+                }
+                if (*end == 0)
+                        break;
+                p = end;
+        }
+        if (denied)
+                sync_send_error(
+                        c->sync_fd, EACCES, EXIT_NOT_EXECUTABLE, "exec: \"%s\": permission denied", cmd);
+        else
+                sync_send_error(
+                        c->sync_fd,
+                        ENOENT,
+                        EXIT_NOT_FOUND,
+                        "exec: \"%s\": executable file not found in $PATH",
+                        cmd);
+        _exit(EXIT_ENGINE_ERROR);
+fail:
+        sync_send_error(c->sync_fd, error, EXIT_ENGINE_ERROR, "exec: \"%s\": %s", cmd, strerror(error));
+        _exit(EXIT_ENGINE_ERROR);
+}
+
+#define FAIL(r, ...)                                                                                        \
+        do {                                                                                                \
+                sync_send_error(c->sync_fd, -(r), EXIT_ENGINE_ERROR, __VA_ARGS__);                          \
+                _exit(EXIT_ENGINE_ERROR);                                                                   \
+        } while (0)
+
+_noreturn_ void container_init_run(const ContainerInit *c) {
+        const RuntimeSpec *s = c->spec;
+        _cleanup_free_ char *error = NULL;
+        _cleanup_strv_free_ char **env = NULL;
+        UserCreds creds = {};
+        int r;
+
+        /* Inherited from the runtime, which ignores SIGPIPE; execve() would keep SIG_IGN. */
+        (void)signal(SIGPIPE, SIG_DFL);
+
+        if (dup2(c->stdout_fd, STDOUT_FILENO) < 0 || dup2(c->stderr_fd, STDERR_FILENO) < 0)
+                FAIL(-errno, "failed to set up stdout/stderr: %m");
+        if (c->stdout_fd > STDERR_FILENO)
+                safe_close(c->stdout_fd);
+        if (c->stderr_fd > STDERR_FILENO)
+                safe_close(c->stderr_fd);
+        if (setsid() < 0)
+                FAIL(-errno, "setsid: %m");
+
+        if (chdir(c->bundle) < 0)
+                FAIL(-errno, "chdir %s: %m", c->bundle);
+        r = mount_plan_execute(c->plan, &error);
+        if (r < 0)
+                FAIL(r, "%s", error ?: strerror(-r));
+
+        if ((s->namespace_flags & CLONE_NEWUTS) && s->hostname &&
+            sethostname(s->hostname, strlen(s->hostname)) < 0)
+                FAIL(-errno, "sethostname: %m");
+        if (s->namespace_flags & CLONE_NEWNET) {
+                r = loopback_up();
+                if (r < 0)
+                        FAIL(r, "bringing up lo: %s", strerror(-r));
+        }
+
+        r = resolve_user(c, &creds);
+        if (r < 0)
+                _exit(EXIT_ENGINE_ERROR);
+        r = container_env_build(s->env, creds.home, &env);
+        if (r < 0)
+                FAIL(r, "environment: %s", strerror(-r));
+
+        /* Docker creates a missing working directory (as root, before dropping privileges). */
+        r = mkdir_p(s->cwd, 0755);
+        if (r < 0)
+                FAIL(r, "creating working directory %s: %s", s->cwd, strerror(-r));
+
+        if (setgroups(creds.n_groups, creds.groups) < 0)
+                FAIL(-errno, "setgroups: %m");
+        if (setresgid(creds.gid, creds.gid, creds.gid) < 0)
+                FAIL(-errno, "setgid %u: %m", (unsigned)creds.gid);
+        if (setresuid(creds.uid, creds.uid, creds.uid) < 0)
+                FAIL(-errno, "setuid %u: %m", (unsigned)creds.uid);
+        if (chdir(s->cwd) < 0)
+                FAIL(-errno, "chdir to working directory %s: %m", s->cwd);
+
+        exec_command(c, env);
+        _exit(EXIT_ENGINE_ERROR);
+}

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+
+/* OCI mount options → mount(2) flags + the filesystem's data string ("mode=755,size=65536k"). Propagation
+ * options are accepted and dropped: the runtime makes every container mount private. */
+typedef struct MountOptions {
+        unsigned long flags;
+        char *data; /* NULL when empty */
+        bool bind, recursive;
+} MountOptions;
+
+int mount_options_parse(char *const *options, MountOptions *ret);
+void mount_options_done(MountOptions *o);
+/* The MOUNT_ATTR_* equivalent of flags, for mount_setattr() on a cloned bind tree. */
+unsigned long mount_options_attr(unsigned long flags);

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "runtime-spec.h"
+
+#define GOOD                                                                                                \
+        "{\"ociVersion\":\"1.0.2\","                                                                        \
+        "\"process\":{\"args\":[\"sh\",\"-c\",\"echo "                                                      \
+        "hi\"],\"env\":[\"PATH=/bin\",\"A=b=c\"],\"cwd\":\"/work\","                                        \
+        "\"terminal\":false,\"user\":{\"uid\":1000,\"gid\":100,\"additionalGids\":[5,6]}},"                 \
+        "\"root\":{\"path\":\"rootfs\",\"readonly\":true},\"hostname\":\"box-1\","                          \
+        "\"mounts\":[{\"destination\":\"/\",\"type\":\"overlay\",\"source\":\"overlay\","                   \
+        "\"options\":[\"lowerdir=/l\",\"upperdir=upper\",\"workdir=work\"]},"                               \
+        "{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"                                \
+        "{\"destination\":\"/etc/hosts\",\"source\":\"hosts\",\"options\":[\"rbind\",\"ro\"]}],"            \
+        "\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"mount\"},{\"type\":\"network\"}],"       \
+        "\"maskedPaths\":[\"/proc/kcore\"],\"readonlyPaths\":[\"/proc/sys\"]},"                             \
+        "\"annotations\":{\"org.berth.user\":\"nobody\",\"org.berth.name\":\"web\",\"other\":\"x\"}}"
+
+static void test_good(void **state) {
+        RuntimeSpec *s = NULL;
+        char *error = NULL;
+
+        assert_int_equal(runtime_spec_parse(GOOD, strlen(GOOD), &s, &error), 0);
+        assert_null(error);
+        assert_string_equal(s->args[0], "sh");
+        assert_string_equal(s->args[2], "echo hi");
+        assert_null(s->args[3]);
+        assert_string_equal(s->env[1], "A=b=c");
+        assert_string_equal(s->cwd, "/work");
+        assert_int_equal(s->uid, 1000);
+        assert_int_equal(s->gid, 100);
+        assert_int_equal(s->n_additional_gids, 2);
+        assert_int_equal(s->additional_gids[1], 6);
+        assert_string_equal(s->root_path, "rootfs");
+        assert_true(s->root_readonly);
+        assert_string_equal(s->hostname, "box-1");
+        assert_int_equal(s->n_mounts, 3);
+        assert_string_equal(s->mounts[0].type, "overlay");
+        assert_string_equal(s->mounts[2].type, "bind"); /* implied by the options */
+        assert_int_equal(s->namespace_flags, CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET);
+        assert_string_equal(s->masked_paths[0], "/proc/kcore");
+        assert_string_equal(s->readonly_paths[0], "/proc/sys");
+        assert_string_equal(s->user_annotation, "nobody");
+        assert_string_equal(s->name_annotation, "web");
+        runtime_spec_free(s);
+}
+
+static void test_minimal(void **state) {
+        const char *j = "{\"ociVersion\":\"1.0.0\",\"process\":{\"args\":[\"true\"],\"cwd\":\"/"
+                        "\"},\"root\":{\"path\":\"/r\"}}";
+        RuntimeSpec *s = NULL;
+
+        assert_int_equal(runtime_spec_parse(j, strlen(j), &s, NULL), 0);
+        assert_null(s->env);
+        assert_int_equal(s->n_mounts, 0);
+        assert_int_equal(s->namespace_flags, 0);
+        assert_null(s->user_annotation);
+        runtime_spec_free(s);
+}
+
+/* Replaces the first occurrence of "from" in GOOD by "to" and expects an error mentioning "what". */
+static void expect_bad(const char *from, const char *to, const char *what) {
+        char buf[8192], *error = NULL;
+        const char *p = strstr(GOOD, from);
+        RuntimeSpec *s = NULL;
+
+        assert_non_null(p);
+        snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(p - GOOD), GOOD, to, p + strlen(from));
+        assert_int_equal(runtime_spec_parse(buf, strlen(buf), &s, &error), -EINVAL);
+        assert_null(s);
+        assert_non_null(error);
+        if (!strstr(error, what))
+                fail_msg("error \"%s\" does not mention \"%s\"", error, what);
+        free(error);
+}
+
+static void test_bad(void **state) {
+        expect_bad("\"ociVersion\":\"1.0.2\",", "", "ociVersion: missing");
+        expect_bad("\"1.0.2\"", "\"2.0\"", "ociVersion");
+        expect_bad("\"cwd\":\"/work\"", "\"cwd\":\"work\"", "process.cwd");
+        expect_bad("\"cwd\":\"/work\"", "\"cwd\":\"/a/../b\"", "process.cwd");
+        expect_bad("\"cwd\":\"/work\",", "", "process.cwd: missing");
+        expect_bad("\"cwd\":\"/work\"", "\"cwd\":5", "process.cwd: must be a string");
+        expect_bad("[\"sh\",\"-c\",\"echo hi\"]", "[]", "process.args: no command");
+        expect_bad("[\"sh\",\"-c\",\"echo hi\"]", "[\"\"]", "process.args: no command");
+        expect_bad("[\"sh\",\"-c\",\"echo hi\"]", "\"sh\"", "process.args: must be an array");
+        expect_bad("[\"sh\",\"-c\",\"echo hi\"]", "[\"sh\",7]", "process.args[1]");
+        expect_bad("\"A=b=c\"", "\"=x\"", "process.env[1]");
+        expect_bad("\"A=b=c\"", "\"NOEQUALS\"", "process.env[1]");
+        expect_bad("\"terminal\":false", "\"terminal\":\"no\"", "process.terminal");
+        expect_bad("\"terminal\":false", "\"terminal\":true", "process.terminal");
+        expect_bad("\"uid\":1000", "\"uid\":-1", "process.user.uid");
+        expect_bad("\"uid\":1000", "\"uid\":1.5", "process.user.uid");
+        expect_bad("\"gid\":100", "\"gid\":\"100\"", "process.user.gid");
+        expect_bad("[5,6]", "[5,\"x\"]", "additionalGids[1]");
+        expect_bad("{\"type\":\"network\"}", "{\"type\":\"user\"}", "\"user\" is not supported");
+        expect_bad("{\"type\":\"network\"}", "{\"type\":\"bogus\"}", "linux.namespaces[2].type");
+        expect_bad(
+                "{\"type\":\"network\"}", "{\"type\":\"network\",\"path\":\"/proc/1/ns/net\"}", "joining");
+        expect_bad("{\"type\":\"network\"}", "{}", "linux.namespaces[2].type: missing");
+        expect_bad("\"destination\":\"/proc\"", "\"destination\":\"proc\"", "mounts[1].destination");
+        expect_bad("\"destination\":\"/proc\"", "\"destination\":\"/../proc\"", "mounts[1].destination");
+        expect_bad(
+                "\"destination\":\"/proc\",\"type\":\"proc\"",
+                "\"destination\":\"/\",\"type\":\"proc\"",
+                "only an overlay");
+        expect_bad("\"type\":\"proc\",", "", "mounts[1].type: missing");
+        expect_bad("\"source\":\"hosts\",", "", "mounts[2].source");
+        expect_bad("\"path\":\"rootfs\"", "\"path\":\"\"", "root.path");
+        expect_bad("\"root\":{\"path\":\"rootfs\",\"readonly\":true},", "", "root: missing");
+        expect_bad("\"box-1\"", "\"bad host\"", "hostname");
+        expect_bad("[\"/proc/kcore\"]", "[\"proc/kcore\"]", "linux.maskedPaths[0]");
+        expect_bad("[\"/proc/sys\"]", "[1]", "linux.readonlyPaths[0]");
+        expect_bad("\"nobody\"", "\"\"", "org.berth.user");
+        expect_bad("\"nobody\"", "5", "org.berth.user");
+}
+
+static void test_not_json(void **state) {
+        char *error = NULL;
+        RuntimeSpec *s = NULL;
+
+        assert_int_equal(runtime_spec_parse("[1,2]", 5, &s, &error), -EINVAL);
+        assert_string_equal(error, "config.json: not a JSON object");
+        free(error);
+        error = NULL;
+        assert_int_equal(runtime_spec_parse("{\"ociVersion\":", 14, &s, &error), -EINVAL);
+        free(error);
+        error = NULL;
+        {
+                const char *j = "{\"ociVersion\":\"1.0.0\",\"process\":{\"args\":[\"true\"],\"cwd\":\"/\"},"
+                                "\"root\":{\"path\":\"r\"},\"mounts\":{}}";
+                assert_int_equal(runtime_spec_parse(j, strlen(j), &s, &error), -EINVAL);
+                assert_string_equal(error, "mounts: must be an array");
+                free(error);
+        }
+        /* No error requested: still refused. */
+        assert_int_equal(runtime_spec_parse("{}", 2, &s, NULL), -EINVAL);
+}
+
+static void test_huge_args(void **state) {
+        size_t n = RUNTIME_SPEC_MAX_ARGS + 1, len = 32 + n * 4;
+        char *j = malloc(len + 256), *p, *error = NULL;
+        RuntimeSpec *s = NULL;
+
+        assert_non_null(j);
+        p = j + sprintf(j, "{\"ociVersion\":\"1.0.2\",\"process\":{\"cwd\":\"/\",\"args\":[");
+        for (size_t i = 0; i < n; i++)
+                p += sprintf(p, "%s\"a\"", i ? "," : "");
+        sprintf(p, "]},\"root\":{\"path\":\"r\"}}");
+        assert_int_equal(runtime_spec_parse(j, strlen(j), &s, &error), -EINVAL);
+        assert_non_null(strstr(error, "too many"));
+        free(error);
+        free(j);
+
+        /* One argument longer than the kernel accepts. */
+        len = RUNTIME_SPEC_MAX_ARG_LEN + 2;
+        j = malloc(len + 256);
+        assert_non_null(j);
+        p = j + sprintf(j, "{\"ociVersion\":\"1.0.2\",\"process\":{\"cwd\":\"/\",\"args\":[\"");
+        memset(p, 'x', len);
+        sprintf(p + len, "\"]},\"root\":{\"path\":\"r\"}}");
+        error = NULL;
+        assert_int_equal(runtime_spec_parse(j, strlen(j), &s, &error), -EINVAL);
+        assert_non_null(strstr(error, "too long"));
+        free(error);
+        free(j);
+
+        /* The file itself is capped. */
+        assert_int_equal(runtime_spec_parse("{}", RUNTIME_SPEC_MAX_SIZE + 1, &s, NULL), -EINVAL);
+}
+
+static void test_namespace_table(void **state) {
+        assert_int_equal(namespace_flag_from_string("pid"), CLONE_NEWPID);
+        assert_int_equal(namespace_flag_from_string("cgroup"), CLONE_NEWCGROUP);
+        assert_int_equal(namespace_flag_from_string("ipc"), CLONE_NEWIPC);
+        assert_int_equal(namespace_flag_from_string("uts"), CLONE_NEWUTS);
+        assert_int_equal(namespace_flag_from_string("user"), 0);
+        assert_int_equal(namespace_flag_from_string(""), 0);
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_good),
+                cmocka_unit_test(test_minimal),
+                cmocka_unit_test(test_bad),
+                cmocka_unit_test(test_not_json),
+                cmocka_unit_test(test_huge_args),
+                cmocka_unit_test(test_namespace_table),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
