@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "digest.h"
+#include "image-config.h"
+#include "json-util.h"
+#include "strv.h"
+
+void image_config_done(ImageConfig *c) {
+        if (!c)
+                return;
+        c->env = strv_free(c->env);
+        c->cmd = strv_free(c->cmd);
+        c->entrypoint = strv_free(c->entrypoint);
+        free(c->working_dir);
+        free(c->user);
+        free(c->stop_signal);
+        free(c->architecture);
+        free(c->os);
+        *c = (ImageConfig){};
+}
+
+static int parse_json(const char *data, size_t size, cJSON **ret) {
+        cJSON *o;
+
+        if (size > IMAGE_JSON_SIZE_MAX)
+                return -EFBIG;
+        o = cJSON_ParseWithLength(data, size);
+        if (!o)
+                return -EBADMSG;
+        if (!cJSON_IsObject(o) && !cJSON_IsArray(o)) {
+                cJSON_Delete(o);
+                return -EBADMSG;
+        }
+        *ret = o;
+        return 0;
+}
+
+static int strdup_optional(const char *s, char **ret) {
+        if (!s) {
+                *ret = NULL;
+                return 0;
+        }
+        *ret = strdup(s);
+        return *ret ? 0 : -ENOMEM;
+}
+
+static int parse_2digits(const char *s, int *ret) {
+        if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
+                return -EINVAL;
+        *ret = (s[0] - '0') * 10 + (s[1] - '0');
+        return 0;
+}
+
+int parse_rfc3339(const char *s, uint64_t *ret_usec) {
+        struct tm tm = {};
+        int year_hi, year_lo, offset_h = 0, offset_m = 0;
+        uint64_t usec = 0, scale = 100000;
+        const char *p;
+        time_t t;
+
+        if (!s || strlen(s) < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') ||
+            s[13] != ':' || s[16] != ':')
+                return -EINVAL;
+        if (parse_2digits(s, &year_hi) < 0 || parse_2digits(s + 2, &year_lo) < 0 ||
+            parse_2digits(s + 5, &tm.tm_mon) < 0 || parse_2digits(s + 8, &tm.tm_mday) < 0 ||
+            parse_2digits(s + 11, &tm.tm_hour) < 0 || parse_2digits(s + 14, &tm.tm_min) < 0 ||
+            parse_2digits(s + 17, &tm.tm_sec) < 0)
+                return -EINVAL;
+        tm.tm_year = year_hi * 100 + year_lo - 1900;
+        tm.tm_mon -= 1;
+        if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
+            tm.tm_min > 59 || tm.tm_sec > 60)
+                return -EINVAL;
+
+        p = s + 19;
+        if (*p == '.') {
+                p++;
+                if (*p < '0' || *p > '9')
+                        return -EINVAL;
+                for (; *p >= '0' && *p <= '9'; p++) {
+                        usec += (uint64_t)(*p - '0') * scale;
+                        scale /= 10;
+                }
+        }
+        if (*p == 'Z' || *p == 'z')
+                p++;
+        else if (*p == '+' || *p == '-') {
+                int sign = *p == '-' ? -1 : 1;
+                if (parse_2digits(p + 1, &offset_h) < 0 || p[3] != ':' ||
+                    parse_2digits(p + 4, &offset_m) < 0)
+                        return -EINVAL;
+                offset_h *= sign;
+                offset_m *= sign;
+                p += 6;
+        } else
+                return -EINVAL;
+        if (*p != 0)
+                return -EINVAL;
+
+        t = timegm(&tm);
+        t -= (time_t)offset_h * 3600 + (time_t)offset_m * 60;
+        if (t < 0)
+                return -ERANGE;
+        *ret_usec = (uint64_t)t * 1000000U + usec;
+        return 0;
+}
+
+static int get_strv_checked(const cJSON *o, const char *key, char ***ret) {
+        int r = json_get_strv(o, key, ret);
+        return r == -EINVAL ? -EBADMSG : r;
+}
+
+int image_config_parse(const char *data, size_t size, ImageConfig *ret_config, char ***ret_diff_ids) {
+        _cleanup_json_ cJSON *root = NULL;
+        _cleanup_strv_free_ char **diff_ids = NULL;
+        ImageConfig c = {};
+        const cJSON *config, *rootfs;
+        const char *created;
+        int r;
+
+        r = parse_json(data, size, &root);
+        if (r < 0)
+                return r;
+        if (!cJSON_IsObject(root))
+                return -EBADMSG;
+
+        rootfs = cJSON_GetObjectItemCaseSensitive(root, "rootfs");
+        if (!cJSON_IsObject(rootfs) || !streq_ptr(json_get_string(rootfs, "type"), "layers"))
+                return -EBADMSG;
+        r = get_strv_checked(rootfs, "diff_ids", &diff_ids);
+        if (r < 0)
+                return r;
+        if (strv_length(diff_ids) == 0 || strv_length(diff_ids) > IMAGE_LAYERS_MAX)
+                return -EBADMSG;
+        STRV_FOREACH (d, diff_ids)
+                if (!digest_is_valid(*d))
+                        return -EBADMSG;
+
+        config = cJSON_GetObjectItemCaseSensitive(root, "config");
+        if (config && !cJSON_IsNull(config) && !cJSON_IsObject(config))
+                return -EBADMSG;
+
+        if ((r = get_strv_checked(config, "Env", &c.env)) < 0 ||
+            (r = get_strv_checked(config, "Cmd", &c.cmd)) < 0 ||
+            (r = get_strv_checked(config, "Entrypoint", &c.entrypoint)) < 0 ||
+            (r = strdup_optional(json_get_string(config, "WorkingDir"), &c.working_dir)) < 0 ||
+            (r = strdup_optional(json_get_string(config, "User"), &c.user)) < 0 ||
+            (r = strdup_optional(json_get_string(config, "StopSignal"), &c.stop_signal)) < 0 ||
+            (r = strdup_optional(json_get_string(root, "architecture"), &c.architecture)) < 0 ||
+            (r = strdup_optional(json_get_string(root, "os"), &c.os)) < 0) {
+                image_config_done(&c);
+                return r;
+        }
+
+        created = json_get_string(root, "created");
+        if (created && parse_rfc3339(created, &c.created_usec) < 0)
+                c.created_usec = 0; /* An odd date is not worth refusing an image for. */
+
+        if (ret_config)
+                *ret_config = c;
+        else
+                image_config_done(&c);
+        if (ret_diff_ids)
+                *ret_diff_ids = TAKE_PTR(diff_ids);
+        return 0;
+}
+
+OciManifest *oci_manifest_free(OciManifest *m) {
+        if (!m)
+                return NULL;
+        free(m->config_digest);
+        strv_free(m->layer_digests);
+        free(m);
+        return NULL;
+}
+
+int oci_manifest_parse(const char *data, size_t size, OciManifest **ret) {
+        _cleanup_json_ cJSON *root = NULL;
+        _cleanup_(oci_manifest_freep) OciManifest *m = NULL;
+        const cJSON *config, *layers, *l;
+        const char *media_type, *digest;
+        int r;
+
+        r = parse_json(data, size, &root);
+        if (r < 0)
+                return r;
+        if (!cJSON_IsObject(root) || json_get_integer(root, "schemaVersion", 0) != 2)
+                return -EBADMSG;
+        media_type = json_get_string(root, "mediaType");
+        if (media_type &&
+            (streq(media_type, MEDIA_TYPE_OCI_INDEX) || streq(media_type, MEDIA_TYPE_DOCKER_MANIFEST_LIST)))
+                return -EBADMSG;
+
+        m = calloc(1, sizeof(OciManifest));
+        if (!m)
+                return -ENOMEM;
+
+        config = cJSON_GetObjectItemCaseSensitive(root, "config");
+        digest = json_get_string(config, "digest");
+        if (!digest_is_valid(digest))
+                return -EBADMSG;
+        m->config_digest = strdup(digest);
+        if (!m->config_digest)
+                return -ENOMEM;
+
+        layers = cJSON_GetObjectItemCaseSensitive(root, "layers");
+        if (!cJSON_IsArray(layers))
+                return -EBADMSG;
+        cJSON_ArrayForEach (l, layers) {
+                digest = json_get_string(l, "digest");
+                if (!digest_is_valid(digest) || m->n_layers >= IMAGE_LAYERS_MAX)
+                        return -EBADMSG;
+                if (strv_extend(&m->layer_digests, digest) < 0)
+                        return -ENOMEM;
+                m->n_layers++;
+        }
+        if (m->n_layers == 0)
+                return -EBADMSG;
+
+        *ret = TAKE_PTR(m);
+        return 0;
+}
+
+void oci_descriptors_free(OciDescriptor *d, size_t n) {
+        for (size_t i = 0; d && i < n; i++) {
+                free(d[i].media_type);
+                free(d[i].digest);
+                free(d[i].ref_name);
+                free(d[i].image_name);
+                free(d[i].platform_os);
+                free(d[i].platform_architecture);
+        }
+        free(d);
+}
+
+int oci_index_parse(const char *data, size_t size, OciDescriptor **ret, size_t *ret_n) {
+        _cleanup_json_ cJSON *root = NULL;
+        OciDescriptor *d = NULL;
+        const cJSON *manifests, *e;
+        size_t n = 0, count;
+        int r;
+
+        r = parse_json(data, size, &root);
+        if (r < 0)
+                return r;
+        if (!cJSON_IsObject(root) || json_get_integer(root, "schemaVersion", 0) != 2)
+                return -EBADMSG;
+        manifests = cJSON_GetObjectItemCaseSensitive(root, "manifests");
+        if (!manifests || cJSON_IsNull(manifests)) {
+                *ret = NULL;
+                *ret_n = 0;
+                return 0;
+        }
+        if (!cJSON_IsArray(manifests))
+                return -EBADMSG;
+        count = (size_t)cJSON_GetArraySize(manifests);
+        if (count > IMAGE_INDEX_ENTRIES_MAX)
+                return -EBADMSG;
+        d = calloc(MAX(count, 1U), sizeof(OciDescriptor));
+        if (!d)
+                return -ENOMEM;
+
+        cJSON_ArrayForEach (e, manifests) {
+                const cJSON *annotations = cJSON_GetObjectItemCaseSensitive(e, "annotations");
+                const cJSON *platform = cJSON_GetObjectItemCaseSensitive(e, "platform");
+                const char *digest = json_get_string(e, "digest");
+                int64_t sz = json_get_integer(e, "size", 0);
+
+                if (!cJSON_IsObject(e) || !digest_is_valid(digest) || sz < 0 || n >= count) {
+                        r = -EBADMSG;
+                        goto fail;
+                }
+                d[n].size = (uint64_t)sz;
+                if ((r = strdup_optional(digest, &d[n].digest)) < 0 ||
+                    (r = strdup_optional(json_get_string(e, "mediaType"), &d[n].media_type)) < 0 ||
+                    (r = strdup_optional(
+                             json_get_string(annotations, ANNOTATION_REF_NAME), &d[n].ref_name)) < 0 ||
+                    (r = strdup_optional(
+                             json_get_string(annotations, ANNOTATION_CONTAINERD_NAME), &d[n].image_name)) <
+                            0 ||
+                    (r = strdup_optional(json_get_string(platform, "os"), &d[n].platform_os)) < 0 ||
+                    (r = strdup_optional(
+                             json_get_string(platform, "architecture"), &d[n].platform_architecture)) < 0) {
+                        n++;
+                        goto fail;
+                }
+                n++;
+        }
+
+        *ret = d;
+        *ret_n = n;
+        return 0;
+fail:
+        oci_descriptors_free(d, n);
+        return r;
+}
+
+void docker_manifest_entries_free(DockerManifestEntry *e, size_t n) {
+        for (size_t i = 0; e && i < n; i++) {
+                free(e[i].config);
+                strv_free(e[i].repo_tags);
+                strv_free(e[i].layers);
+        }
+        free(e);
+}
+
+int docker_manifest_parse(const char *data, size_t size, DockerManifestEntry **ret, size_t *ret_n) {
+        _cleanup_json_ cJSON *root = NULL;
+        DockerManifestEntry *entries = NULL;
+        const cJSON *e;
+        size_t n = 0, count;
+        int r;
+
+        r = parse_json(data, size, &root);
+        if (r < 0)
+                return r;
+        if (!cJSON_IsArray(root))
+                return -EBADMSG;
+        count = (size_t)cJSON_GetArraySize(root);
+        if (count == 0 || count > IMAGE_INDEX_ENTRIES_MAX)
+                return -EBADMSG;
+        entries = calloc(count, sizeof(DockerManifestEntry));
+        if (!entries)
+                return -ENOMEM;
+
+        cJSON_ArrayForEach (e, root) {
+                const char *config = json_get_string(e, "Config");
+
+                if (!cJSON_IsObject(e) || isempty(config) || n >= count) {
+                        r = -EBADMSG;
+                        goto fail;
+                }
+                entries[n].config = strdup(config);
+                n++;
+                if (!entries[n - 1].config) {
+                        r = -ENOMEM;
+                        goto fail;
+                }
+                r = get_strv_checked(e, "RepoTags", &entries[n - 1].repo_tags);
+                if (r < 0)
+                        goto fail;
+                r = get_strv_checked(e, "Layers", &entries[n - 1].layers);
+                if (r < 0)
+                        goto fail;
+                if (strv_length(entries[n - 1].layers) == 0 ||
+                    strv_length(entries[n - 1].layers) > IMAGE_LAYERS_MAX) {
+                        r = -EBADMSG;
+                        goto fail;
+                }
+        }
+
+        *ret = entries;
+        *ret_n = n;
+        return 0;
+fail:
+        docker_manifest_entries_free(entries, n);
+        return r;
+}

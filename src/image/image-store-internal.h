@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* What the store's writers (archive-load.c, rootfs-import.c) share: the store itself and a transaction
+ * that stages blobs and unpacked layers in a private directory and commits them in an order that keeps
+ * the store valid at every step: blobs, then layers, then index.json. Until index.json is rewritten
+ * nothing new is reachable, and a transaction freed without commit leaves the store as it was. */
+
+#include "digest.h"
+#include "image-store.h"
+#include "layer-unpack.h"
+
+#define IMAGES_DIR "images"
+#define LAYERS_DIR "layers"
+#define STAGING_DIR "image-staging"
+#define LAYER_DIFF_DIR "diff"
+#define LAYER_INFO_FILE "layer.json"
+
+/* Bytes read from one archive (docker save / OCI archive / rootfs tarball), after decompression. */
+#define IMAGE_ARCHIVE_SIZE_MAX (64ULL * 1024ULL * 1024ULL * 1024ULL)
+/* Files in one archive. */
+#define IMAGE_ARCHIVE_ENTRIES_MAX 65536U
+
+struct ImageStore {
+        char *state_dir;
+        int images_fd;
+        int layers_fd;
+        int staging_fd;
+        LayerLimits layer_limits;
+        uint64_t archive_size_max;
+};
+
+typedef struct PendingBlob {
+        char digest[DIGEST_STRING_LEN + 1];
+        char *file; /* in the transaction directory */
+} PendingBlob;
+
+typedef struct PendingLayer {
+        char chain_id[DIGEST_STRING_LEN + 1];
+        char *dir; /* in the transaction directory */
+} PendingLayer;
+
+typedef struct PendingImage {
+        char *manifest_digest;
+        uint64_t manifest_size;
+        char **tags; /* normalized */
+} PendingImage;
+
+typedef struct Transaction {
+        ImageStore *store;
+        char *name; /* of the transaction directory in the staging directory */
+        int dir_fd;
+        unsigned counter;
+        PendingBlob *blobs;
+        size_t n_blobs;
+        PendingLayer *layers;
+        size_t n_layers;
+        PendingImage *images;
+        size_t n_images;
+} Transaction;
+
+int transaction_begin(ImageStore *store, Transaction **ret);
+Transaction *transaction_free(Transaction *t);
+DEFINE_TRIVIAL_CLEANUP_FUNC(Transaction *, transaction_free);
+
+/* A new empty file in the transaction directory. */
+int transaction_new_file(Transaction *t, char **ret_name, int *ret_fd);
+/* Stages a file of the transaction directory as the blob digest (already verified by the caller). */
+int transaction_add_blob_file(Transaction *t, const char *file, const char *digest);
+/* Stages data as a blob; ret_digest gets its digest. */
+int transaction_add_blob_data(
+        Transaction *t, const void *data, size_t size, char ret_digest[static DIGEST_STRING_LEN + 1]);
+/* Makes sure the layer chain_id will exist: unpacks the blob at layer_fd unless the store or this
+ * transaction has it already. */
+int transaction_add_layer(Transaction *t, int layer_fd, const char *diff_id, const char *chain_id);
+int transaction_add_image(
+        Transaction *t, const char *manifest_digest, uint64_t manifest_size, char *const *tags);
+int transaction_commit(Transaction *t);
+
+/* Builds the OCI manifest for a config and layer blobs given as (digest, size) pairs, uncompressed tar. */
+int oci_manifest_build(
+        const char *config_digest,
+        uint64_t config_size,
+        char *const *layer_digests,
+        const uint64_t *layer_sizes,
+        size_t n_layers,
+        char **ret_json);

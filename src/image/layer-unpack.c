@@ -1,0 +1,524 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <archive.h>
+#include <archive_entry.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+
+#include "fileio.h"
+#include "layer-unpack.h"
+#include "log.h"
+#include "macro.h"
+
+#define WHITEOUT_PREFIX ".wh."
+#define WHITEOUT_META_PREFIX ".wh..wh."
+#define WHITEOUT_OPAQUE ".wh..wh..opq"
+#define OVERLAY_XATTR_PREFIX "trusted.overlay."
+#define OVERLAY_OPAQUE_XATTR "trusted.overlay.opaque"
+#define READ_BLOCK_SIZE (128U * 1024U)
+#define ENTRY_HEADER_BUDGET 2048U
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct archive *, archive_read_free);
+
+uint64_t layer_limits_stream_max(const LayerLimits *limits) {
+        return limits->max_unpacked_size + limits->max_entries * ENTRY_HEADER_BUDGET + 10240;
+}
+
+static int open_layer_reader(int fd, bool raw, struct archive **ret) {
+        _cleanup_(archive_read_freep) struct archive *a = NULL;
+
+        /* A pipe is read as it comes; a file from its start. */
+        if (lseek(fd, 0, SEEK_SET) < 0 && errno != ESPIPE)
+                return -errno;
+        a = archive_read_new();
+        if (!a)
+                return -ENOMEM;
+        /* Only the compressions images use: "all" would also bid with uudecode, rpm, lrzip, … */
+        archive_read_support_filter_gzip(a);
+        archive_read_support_filter_zstd(a);
+        archive_read_support_filter_xz(a);
+        archive_read_support_filter_bzip2(a);
+        if (raw)
+                archive_read_support_format_raw(a);
+        else
+                archive_read_support_format_tar(a);
+        if (archive_read_open_fd(a, fd, READ_BLOCK_SIZE) != ARCHIVE_OK)
+                return log_debug_errno(EBADMSG, "Cannot read layer: %s", archive_error_string(a));
+        *ret = TAKE_PTR(a);
+        return 0;
+}
+
+int layer_diff_id(
+        int in_fd, int out_fd, const LayerLimits *limits, char ret_diff_id[static DIGEST_STRING_LEN + 1]) {
+        _cleanup_(archive_read_freep) struct archive *a = NULL;
+        _cleanup_(sha256_freep) Sha256 *h = NULL;
+        _cleanup_free_ char *buf = NULL;
+        uint64_t total = 0, max = layer_limits_stream_max(limits);
+        struct archive_entry *e;
+        int r;
+
+        r = open_layer_reader(in_fd, true, &a);
+        if (r < 0)
+                return r;
+        r = sha256_new(&h);
+        if (r < 0)
+                return r;
+        buf = malloc(READ_BLOCK_SIZE);
+        if (!buf)
+                return -ENOMEM;
+
+        r = archive_read_next_header(a, &e);
+        if (r != ARCHIVE_OK)
+                return log_debug_errno(EBADMSG, "Cannot read layer: %s", archive_error_string(a));
+        for (;;) {
+                la_ssize_t n = archive_read_data(a, buf, READ_BLOCK_SIZE);
+                if (n < 0)
+                        return log_debug_errno(
+                                EBADMSG, "Cannot decompress layer: %s", archive_error_string(a));
+                if (n == 0)
+                        break;
+                total += (uint64_t)n;
+                if (total > max)
+                        return log_error_errno(EFBIG, "Layer exceeds %" PRIu64 " bytes uncompressed.", max);
+                r = sha256_update(h, buf, (size_t)n);
+                if (r < 0)
+                        return r;
+                if (out_fd >= 0) {
+                        r = loop_write(out_fd, buf, (size_t)n);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        return sha256_final(h, ret_diff_id);
+}
+
+/* Turns an entry name into "a/b/c": "./" and empty components dropped; absolute paths and ".." refused,
+ * Docker would clean them but a layer that carries them is not one we want. "" is the layer root. */
+static int entry_path_clean(const char *raw, char **ret) {
+        _cleanup_free_ char *clean = NULL;
+        size_t n = 0;
+
+        if (!raw || raw[0] == '/' || strlen(raw) >= PATH_MAX)
+                return -EPERM;
+        clean = malloc(strlen(raw) + 1);
+        if (!clean)
+                return -ENOMEM;
+        for (const char *p = raw; *p;) {
+                size_t len = strcspn(p, "/");
+                if (len == 2 && p[0] == '.' && p[1] == '.')
+                        return -EPERM;
+                if (len > 0 && !(len == 1 && p[0] == '.')) {
+                        if (n > 0)
+                                clean[n++] = '/';
+                        memcpy(clean + n, p, len);
+                        n += len;
+                }
+                p += len;
+                while (*p == '/')
+                        p++;
+        }
+        clean[n] = 0;
+        *ret = TAKE_PTR(clean);
+        return 0;
+}
+
+/* Opens the directory holding path's last component, one component at a time with O_NOFOLLOW, so that
+ * no symlink (the layer's own or a planted one) is ever followed. Missing directories are created when
+ * create is true, as tar does for entries whose parents are not in the archive. */
+static int open_parent(int root_fd, const char *path, bool create, int *ret_fd, const char **ret_name) {
+        _cleanup_close_ int fd = fcntl(root_fd, F_DUPFD_CLOEXEC, 3);
+        const char *p = path;
+
+        if (fd < 0)
+                return -errno;
+        for (;;) {
+                const char *slash = strchr(p, '/');
+                char component[NAME_MAX + 1];
+                int next;
+
+                if (!slash)
+                        break;
+                if ((size_t)(slash - p) > NAME_MAX)
+                        return -ENAMETOOLONG;
+                memcpy(component, p, (size_t)(slash - p));
+                component[slash - p] = 0;
+
+                next = openat(fd, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (next < 0 && errno == ENOENT && create) {
+                        if (mkdirat(fd, component, 0755) < 0)
+                                return -errno;
+                        next = openat(fd, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                }
+                if (next < 0)
+                        return errno == ELOOP || errno == ENOTDIR ? -ELOOP : -errno;
+                safe_close(fd);
+                fd = next;
+                p = slash + 1;
+        }
+        if (strlen(p) > NAME_MAX)
+                return -ENAMETOOLONG;
+        *ret_fd = TAKE_FD(fd);
+        *ret_name = p;
+        return 0;
+}
+
+static int rm_tree_at(int dir_fd, const char *name) {
+        _cleanup_closedir_ DIR *d = NULL;
+        struct dirent *de;
+        int fd, r;
+
+        if (unlinkat(dir_fd, name, 0) >= 0 || errno == ENOENT)
+                return 0;
+        if (errno != EISDIR)
+                return -errno;
+
+        fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        d = fdopendir(fd);
+        if (!d) {
+                safe_close(fd);
+                return -errno;
+        }
+        while ((de = readdir(d))) {
+                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+                        continue;
+                r = rm_tree_at(dirfd(d), de->d_name);
+                if (r < 0)
+                        return r;
+        }
+        return unlinkat(dir_fd, name, AT_REMOVEDIR) < 0 ? -errno : 0;
+}
+
+/* A later entry replaces an earlier one of the same name; a directory stays when a directory follows. */
+static int make_room(int dir_fd, const char *name, bool keep_directory, bool *ret_exists) {
+        struct stat st;
+
+        *ret_exists = false;
+        if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                return errno == ENOENT ? 0 : -errno;
+        if (keep_directory && S_ISDIR(st.st_mode)) {
+                *ret_exists = true;
+                return 0;
+        }
+        return rm_tree_at(dir_fd, name);
+}
+
+static void apply_xattrs(int fd, struct archive_entry *e) {
+        const char *name;
+        const void *value;
+        size_t size;
+
+        archive_entry_xattr_reset(e);
+        while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK) {
+                /* overlayfs metadata (opaque, redirect, metacopy) is ours to set, never the layer's. */
+                if (!name || strncmp(name, OVERLAY_XATTR_PREFIX, STRLEN(OVERLAY_XATTR_PREFIX)) == 0)
+                        continue;
+                if (fsetxattr(fd, name, value, size, 0) < 0)
+                        log_debug_errno(errno, "Ignoring xattr %s: %m", name);
+        }
+}
+
+static void entry_times(struct archive_entry *e, struct timespec ret[2]) {
+        ret[1] = (struct timespec){archive_entry_mtime(e), archive_entry_mtime_nsec(e)};
+        ret[0] = archive_entry_atime_is_set(e)
+                         ? (struct timespec){archive_entry_atime(e), archive_entry_atime_nsec(e)}
+                         : ret[1];
+}
+
+static int set_owner_mode(int fd, struct archive_entry *e) {
+        /* chown first: it clears the setuid/setgid bits that chmod then sets. */
+        if (fchown(fd, (uid_t)archive_entry_uid(e), (gid_t)archive_entry_gid(e)) < 0)
+                return -errno;
+        if (fchmod(fd, archive_entry_perm(e) & 07777) < 0)
+                return -errno;
+        apply_xattrs(fd, e);
+        return 0;
+}
+
+static int write_regular(
+        struct archive *a, struct archive_entry *e, int dir_fd, const char *name, uint64_t *size_left) {
+        _cleanup_close_ int fd = -EBADF;
+        struct timespec ts[2];
+        int64_t size = archive_entry_size(e);
+
+        if (size < 0 || (uint64_t)size > *size_left)
+                return -EFBIG;
+        *size_left -= (uint64_t)size;
+
+        fd = openat(dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0)
+                return -errno;
+        for (;;) {
+                const void *buf;
+                size_t n;
+                la_int64_t offset;
+                int r = archive_read_data_block(a, &buf, &n, &offset);
+                if (r == ARCHIVE_EOF)
+                        break;
+                if (r != ARCHIVE_OK)
+                        return log_debug_errno(
+                                EBADMSG, "Cannot read layer entry: %s", archive_error_string(a));
+                if (offset < 0 || (uint64_t)offset + n > (uint64_t)size)
+                        return -EBADMSG;
+                for (const char *p = buf; n > 0;) {
+                        ssize_t k = pwrite(fd, p, n, offset);
+                        if (k < 0) {
+                                if (errno == EINTR)
+                                        continue;
+                                return -errno;
+                        }
+                        p += k;
+                        n -= (size_t)k;
+                        offset += k;
+                }
+        }
+        /* Sparse files may end in a hole. */
+        if (ftruncate(fd, size) < 0)
+                return -errno;
+        if (set_owner_mode(fd, e) < 0)
+                return -errno;
+        entry_times(e, ts);
+        if (futimens(fd, ts) < 0)
+                return -errno;
+        return 0;
+}
+
+static int write_directory(struct archive_entry *e, int dir_fd, const char *name) {
+        _cleanup_close_ int fd = -EBADF;
+        bool exists;
+        int r;
+
+        r = make_room(dir_fd, name, true, &exists);
+        if (r < 0)
+                return r;
+        if (!exists && mkdirat(dir_fd, name, 0700) < 0)
+                return -errno;
+        fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        return set_owner_mode(fd, e);
+}
+
+static int write_symlink(struct archive_entry *e, int dir_fd, const char *name) {
+        const char *target = archive_entry_symlink(e);
+        struct timespec ts[2];
+
+        /* The target is resolved inside the container, never here: any string is fine. */
+        if (isempty(target) || strlen(target) >= PATH_MAX)
+                return -EBADMSG;
+        if (symlinkat(target, dir_fd, name) < 0)
+                return -errno;
+        if (fchownat(
+                    dir_fd,
+                    name,
+                    (uid_t)archive_entry_uid(e),
+                    (gid_t)archive_entry_gid(e),
+                    AT_SYMLINK_NOFOLLOW) < 0)
+                return -errno;
+        entry_times(e, ts);
+        return utimensat(dir_fd, name, ts, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
+}
+
+static int write_hardlink(struct archive_entry *e, int root_fd, int dir_fd, const char *name) {
+        _cleanup_free_ char *target = NULL;
+        _cleanup_close_ int target_dir_fd = -EBADF;
+        const char *target_name;
+        int r;
+
+        /* The target must be an earlier entry of this layer: inside it by construction. */
+        r = entry_path_clean(archive_entry_hardlink(e), &target);
+        if (r < 0)
+                return r;
+        if (isempty(target))
+                return -EPERM;
+        r = open_parent(root_fd, target, false, &target_dir_fd, &target_name);
+        if (r < 0)
+                return r;
+        return linkat(target_dir_fd, target_name, dir_fd, name, 0) < 0 ? -errno : 0;
+}
+
+static int write_node(struct archive_entry *e, int dir_fd, const char *name) {
+        mode_t type = archive_entry_filetype(e);
+        struct timespec ts[2];
+
+        if (mknodat(dir_fd, name, type | 0600, archive_entry_rdev(e)) < 0)
+                return -errno;
+        if (fchownat(
+                    dir_fd,
+                    name,
+                    (uid_t)archive_entry_uid(e),
+                    (gid_t)archive_entry_gid(e),
+                    AT_SYMLINK_NOFOLLOW) < 0)
+                return -errno;
+        if (fchmodat(dir_fd, name, archive_entry_perm(e) & 07777, 0) < 0)
+                return -errno;
+        entry_times(e, ts);
+        return utimensat(dir_fd, name, ts, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
+}
+
+static int write_whiteout(int dir_fd, const char *name) {
+        const char *target = name + STRLEN(WHITEOUT_PREFIX);
+        bool exists;
+        int r;
+
+        if (streq(name, WHITEOUT_OPAQUE))
+                return fsetxattr(dir_fd, OVERLAY_OPAQUE_XATTR, "y", 1, 0) < 0 ? -errno : 0;
+        /* Other AUFS metadata (.wh..wh.plnk, .wh..wh.aufs) has no overlayfs meaning. */
+        if (strncmp(name, WHITEOUT_META_PREFIX, STRLEN(WHITEOUT_META_PREFIX)) == 0)
+                return 0;
+        if (isempty(target) || streq(target, ".") || streq(target, ".."))
+                return -EBADMSG;
+        r = make_room(dir_fd, target, false, &exists);
+        if (r < 0)
+                return r;
+        return mknodat(dir_fd, target, S_IFCHR | 0000, makedev(0, 0)) < 0 ? -errno : 0;
+}
+
+typedef struct DirTimes {
+        char *path;
+        struct timespec ts[2];
+} DirTimes;
+
+/* Directory times last: creating the children would change them. */
+static void apply_dir_times(int root_fd, DirTimes *dirs, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_close_ int fd = -EBADF;
+                const char *name;
+
+                if (open_parent(root_fd, dirs[i].path, false, &fd, &name) < 0)
+                        continue;
+                (void)utimensat(fd, name, dirs[i].ts, AT_SYMLINK_NOFOLLOW);
+        }
+}
+
+static void dir_times_free(DirTimes *dirs, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                free(dirs[i].path);
+        free(dirs);
+}
+
+static int unpack_entry(
+        struct archive *a,
+        struct archive_entry *e,
+        int root_fd,
+        const char *path,
+        uint64_t *size_left,
+        DirTimes **dirs,
+        size_t *n_dirs) {
+        _cleanup_close_ int dir_fd = -EBADF;
+        const char *name;
+        mode_t type = archive_entry_filetype(e);
+        bool exists;
+        int r;
+
+        r = open_parent(root_fd, path, true, &dir_fd, &name);
+        if (r < 0)
+                return r;
+
+        if (strncmp(name, WHITEOUT_PREFIX, STRLEN(WHITEOUT_PREFIX)) == 0)
+                return write_whiteout(dir_fd, name);
+
+        if (archive_entry_hardlink(e)) {
+                r = make_room(dir_fd, name, false, &exists);
+                if (r < 0)
+                        return r;
+                return write_hardlink(e, root_fd, dir_fd, name);
+        }
+
+        if (type == AE_IFDIR) {
+                DirTimes *d;
+
+                r = write_directory(e, dir_fd, name);
+                if (r < 0)
+                        return r;
+                d = realloc(*dirs, (*n_dirs + 1) * sizeof(DirTimes));
+                if (!d)
+                        return -ENOMEM;
+                *dirs = d;
+                d[*n_dirs].path = strdup(path);
+                if (!d[*n_dirs].path)
+                        return -ENOMEM;
+                entry_times(e, d[*n_dirs].ts);
+                (*n_dirs)++;
+                return 0;
+        }
+
+        r = make_room(dir_fd, name, false, &exists);
+        if (r < 0)
+                return r;
+        switch (type) {
+        case AE_IFREG:
+                return write_regular(a, e, dir_fd, name, size_left);
+        case AE_IFLNK:
+                return write_symlink(e, dir_fd, name);
+        case AE_IFCHR:
+        case AE_IFBLK:
+        case AE_IFIFO:
+                return write_node(e, dir_fd, name);
+        default:
+                /* Sockets and unknown types have no place in an image. */
+                log_debug("Skipping layer entry %s of type 0%o.", path, (unsigned)type);
+                return 0;
+        }
+}
+
+int layer_unpack(int in_fd, int dir_fd, const LayerLimits *limits, uint64_t *ret_size) {
+        _cleanup_(archive_read_freep) struct archive *a = NULL;
+        DirTimes *dirs = NULL;
+        size_t n_dirs = 0;
+        uint64_t entries = 0, size_left = limits->max_unpacked_size;
+        int r;
+
+        r = open_layer_reader(in_fd, false, &a);
+        if (r < 0)
+                return r;
+
+        for (;;) {
+                _cleanup_free_ char *path = NULL;
+                struct archive_entry *e;
+
+                r = archive_read_next_header(a, &e);
+                if (r == ARCHIVE_EOF)
+                        break;
+                if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+                        r = log_debug_errno(EBADMSG, "Cannot read layer: %s", archive_error_string(a));
+                        goto finish;
+                }
+                if (++entries > limits->max_entries) {
+                        r = log_error_errno(
+                                E2BIG, "Layer has more than %" PRIu64 " entries.", limits->max_entries);
+                        goto finish;
+                }
+
+                r = entry_path_clean(archive_entry_pathname(e), &path);
+                if (r < 0) {
+                        log_error_errno(
+                                r,
+                                "Refusing layer entry \"%s\": outside the layer.",
+                                archive_entry_pathname(e));
+                        goto finish;
+                }
+                if (isempty(path))
+                        continue; /* The root directory is ours. */
+
+                r = unpack_entry(a, e, dir_fd, path, &size_left, &dirs, &n_dirs);
+                if (r < 0) {
+                        log_error_errno(r, "Cannot unpack layer entry \"%s\": %m", path);
+                        goto finish;
+                }
+        }
+
+        apply_dir_times(dir_fd, dirs, n_dirs);
+        if (ret_size)
+                *ret_size = limits->max_unpacked_size - size_left;
+        r = 0;
+finish:
+        dir_times_free(dirs, n_dirs);
+        return r;
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The OCI image layout under <state>/images: oci-layout, blobs/sha256/<hex>, index.json. index.json has
+ * one entry per tag (annotation org.opencontainers.image.ref.name = full normalized reference) and one
+ * entry without annotation for each image that has no tag left. */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "image-config.h"
+
+/* Creates blobs/sha256, oci-layout and an empty index.json where missing. */
+int oci_layout_init(int images_fd);
+
+/* Reads blobs/sha256/<hex> of digest and checks it against the digest. */
+int oci_blob_read(int images_fd, const char *digest, size_t max_size, char **ret, size_t *ret_size);
+/* Moves a verified, fsynced file into blobs/ (dropping it when the blob is already there). */
+int oci_blob_commit(int from_dir_fd, const char *from_name, int images_fd, const char *digest);
+
+int oci_index_load(int images_fd, OciDescriptor **ret, size_t *ret_n);
+/* Written atomically. */
+int oci_index_save(int images_fd, const OciDescriptor *d, size_t n);
+
+/* Points each tag (normalized) at the manifest; a manifest that loses its last tag stays as an untagged
+ * entry, as Docker keeps a dangling image. No tags: the manifest is added untagged unless present. */
+int oci_index_add(
+        OciDescriptor **d,
+        size_t *n,
+        const char *manifest_digest,
+        uint64_t manifest_size,
+        char *const *tags);
