@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stddef.h>
+
+#include "bus-container.h"
+#include "bus-util.h"
+#include "container-lifecycle.h"
+#include "log.h"
+
+static int property_get_state(
+        sd_bus *bus,
+        const char *path,
+        const char *interface,
+        const char *property,
+        sd_bus_message *reply,
+        void *userdata,
+        sd_bus_error *error) {
+        Container *c = userdata;
+        return sd_bus_message_append(reply, "s", container_state_to_string(c->state));
+}
+
+static int property_get_auto_remove(
+        sd_bus *bus,
+        const char *path,
+        const char *interface,
+        const char *property,
+        sd_bus_message *reply,
+        void *userdata,
+        sd_bus_error *error) {
+        Container *c = userdata;
+        return sd_bus_message_append(reply, "b", c->auto_remove);
+}
+
+static int property_get_strv(
+        sd_bus *bus,
+        const char *path,
+        const char *interface,
+        const char *property,
+        sd_bus_message *reply,
+        void *userdata,
+        sd_bus_error *error) {
+        char ***l = userdata;
+        return sd_bus_message_append_strv(reply, *l);
+}
+
+/* The verbs may reply later: > 0 tells sd-bus the call is taken care of (0 would make it look for
+ * another handler and answer UnknownMethod). */
+static int handled(int r) {
+        return r < 0 ? r : 1;
+}
+
+static int method_start(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        return handled(container_start(userdata, m, NULL, error));
+}
+
+static int method_start_with_streams(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        int fds[3], r;
+
+        r = sd_bus_message_read(m, "hhh", &fds[0], &fds[1], &fds[2]);
+        if (r < 0)
+                return r;
+        return handled(container_start(userdata, m, fds, error));
+}
+
+static int method_stop(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        uint64_t timeout;
+        int r;
+
+        r = sd_bus_message_read(m, "t", &timeout);
+        if (r < 0)
+                return r;
+        return handled(container_stop(userdata, timeout, m, error));
+}
+
+static int method_kill(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        int32_t signo;
+        int r;
+
+        r = sd_bus_message_read(m, "i", &signo);
+        if (r < 0)
+                return r;
+        return handled(container_kill(userdata, signo, m, error));
+}
+
+static int method_remove(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        int force, r;
+
+        r = sd_bus_message_read(m, "b", &force);
+        if (r < 0)
+                return r;
+        return handled(container_remove(userdata, force, m, error));
+}
+
+static int method_wait(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        return handled(container_wait(userdata, m, error));
+}
+
+#define CONST_FLAGS SD_BUS_VTABLE_PROPERTY_CONST
+#define CHANGE_FLAGS SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE
+
+const sd_bus_vtable bus_container_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        SD_BUS_PROPERTY("Id", "s", NULL, offsetof(Container, id), CONST_FLAGS),
+        SD_BUS_PROPERTY("Name", "s", NULL, offsetof(Container, name), CONST_FLAGS),
+        SD_BUS_PROPERTY("Image", "s", NULL, offsetof(Container, image), CONST_FLAGS),
+        SD_BUS_PROPERTY("ImageId", "s", NULL, offsetof(Container, image_id), CONST_FLAGS),
+        SD_BUS_PROPERTY("Command", "as", property_get_strv, offsetof(Container, command), CONST_FLAGS),
+        SD_BUS_PROPERTY("Env", "as", property_get_strv, offsetof(Container, env), CONST_FLAGS),
+        SD_BUS_PROPERTY("WorkingDir", "s", NULL, offsetof(Container, working_dir), CONST_FLAGS),
+        SD_BUS_PROPERTY("User", "s", NULL, offsetof(Container, user), CONST_FLAGS),
+        SD_BUS_PROPERTY("Hostname", "s", NULL, offsetof(Container, hostname), CONST_FLAGS),
+        SD_BUS_PROPERTY("AutoRemove", "b", property_get_auto_remove, 0, CONST_FLAGS),
+        SD_BUS_PROPERTY("Unit", "s", NULL, offsetof(Container, unit), CONST_FLAGS),
+        SD_BUS_PROPERTY("CreatedAt", "t", NULL, offsetof(Container, created_at), CONST_FLAGS),
+        SD_BUS_PROPERTY("State", "s", property_get_state, 0, CHANGE_FLAGS),
+        SD_BUS_PROPERTY("ExitCode", "i", NULL, offsetof(Container, exit_code), CHANGE_FLAGS),
+        SD_BUS_PROPERTY("Pid", "u", NULL, offsetof(Container, pid), CHANGE_FLAGS),
+        SD_BUS_PROPERTY("StartedAt", "t", NULL, offsetof(Container, started_at), CHANGE_FLAGS),
+        SD_BUS_PROPERTY("FinishedAt", "t", NULL, offsetof(Container, finished_at), CHANGE_FLAGS),
+        SD_BUS_METHOD("Start", NULL, NULL, method_start, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "StartWithStreams",
+                SD_BUS_ARGS("h", stdin, "h", stdout, "h", stderr),
+                SD_BUS_NO_RESULT,
+                method_start_with_streams,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "Stop",
+                SD_BUS_ARGS("t", timeout_usec),
+                SD_BUS_NO_RESULT,
+                method_stop,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "Kill", SD_BUS_ARGS("i", signal), SD_BUS_NO_RESULT, method_kill, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "Remove",
+                SD_BUS_ARGS("b", force),
+                SD_BUS_NO_RESULT,
+                method_remove,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "Wait",
+                SD_BUS_NO_ARGS,
+                SD_BUS_RESULT("i", exit_code),
+                method_wait,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_VTABLE_END,
+};
+
+static int container_object_find(
+        sd_bus *bus,
+        const char *path,
+        const char *interface,
+        void *userdata,
+        void **found,
+        sd_bus_error *error) {
+        _cleanup_free_ char *id = NULL;
+        Manager *m = userdata;
+        Container *c;
+        int r;
+
+        r = sd_bus_path_decode(path, BERTH_CONTAINER_PREFIX, &id);
+        if (r <= 0)
+                return r;
+        c = manager_get_container_by_id(m, id);
+        if (!c)
+                return 0;
+        *found = c;
+        return 1;
+}
+
+static int container_node_enumerator(
+        sd_bus *bus, const char *path, void *userdata, char ***nodes, sd_bus_error *error) {
+        Manager *m = userdata;
+        char **l;
+        size_t i = 0;
+
+        l = calloc(m->n_containers + 1, sizeof(char *));
+        if (!l)
+                return -ENOMEM;
+        for (Container *c = m->containers; c; c = c->next) {
+                l[i] = strdup(c->object_path);
+                if (!l[i]) {
+                        while (i > 0)
+                                free(l[--i]);
+                        free(l);
+                        return -ENOMEM;
+                }
+                i++;
+        }
+        *nodes = l;
+        return 1;
+}
+
+int bus_container_register(Manager *m) {
+        int r;
+
+        r = sd_bus_add_fallback_vtable(
+                m->bus,
+                NULL,
+                BERTH_CONTAINER_PREFIX,
+                BERTH_CONTAINER_IFACE,
+                bus_container_vtable,
+                container_object_find,
+                m);
+        if (r < 0)
+                return log_error_errno(r, "Failed to add the container vtable: %m");
+        r = sd_bus_add_node_enumerator(m->bus, NULL, BERTH_CONTAINER_PREFIX, container_node_enumerator, m);
+        if (r < 0)
+                return log_error_errno(r, "Failed to add the container enumerator: %m");
+        return 0;
+}
+
+void bus_container_emit_changed(Container *c) {
+        int r;
+
+        r = sd_bus_emit_properties_changed(
+                c->manager->bus,
+                c->object_path,
+                BERTH_CONTAINER_IFACE,
+                "State",
+                "ExitCode",
+                "Pid",
+                "StartedAt",
+                "FinishedAt",
+                NULL);
+        if (r < 0)
+                log_warning_errno(r, "Failed to emit PropertiesChanged for %s: %m", c->id);
+}

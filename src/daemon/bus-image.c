@@ -1,0 +1,376 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "bus-image.h"
+#include "bus-errors.h"
+#include "bus-util.h"
+#include "log.h"
+#include "reference.h"
+#include "strv.h"
+
+static void image_listp(Image ***l) {
+        /* image_store_list() results: the count is not stored, the array is NULL-terminated below. */
+        if (!*l)
+                return;
+        for (Image **i = *l; *i; i++)
+                image_free(*i);
+        free(*l);
+}
+
+/* image_store_list(), NULL-terminated. */
+static int list_images(ImageStore *store, Image ***ret) {
+        Image **l = NULL, **t;
+        size_t n = 0;
+        int r;
+
+        r = image_store_list(store, &l, &n);
+        if (r < 0)
+                return r;
+        t = realloc(l, (n + 1) * sizeof(Image *));
+        if (!t) {
+                for (size_t i = 0; i < n; i++)
+                        image_free(l[i]);
+                free(l);
+                return -ENOMEM;
+        }
+        t[n] = NULL;
+        *ret = t;
+        return 0;
+}
+
+static const char *image_hex(const char *id) {
+        return strncmp(id, "sha256:", 7) == 0 ? id + 7 : id;
+}
+
+static int image_path(const Image *image, char **ret) {
+        return sd_bus_path_encode(BERTH_IMAGE_PREFIX, image_hex(image->id), ret);
+}
+
+static int familiar_tags(char **tags, char ***ret) {
+        _cleanup_strv_free_ char **l = NULL;
+        int r;
+
+        STRV_FOREACH (t, tags) {
+                char *f = NULL;
+
+                r = reference_familiar(*t, &f);
+                if (r < 0)
+                        return r;
+                r = strv_consume(&l, f);
+                if (r < 0)
+                        return r;
+        }
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+/* The property getters look the image up afresh: the store is the only truth, and an Image is not
+ * kept alive between calls. */
+static int image_from_path(Manager *m, const char *path, Image **ret) {
+        _cleanup_free_ char *hex = NULL, *id = NULL;
+        int r;
+
+        r = sd_bus_path_decode(path, BERTH_IMAGE_PREFIX, &hex);
+        if (r <= 0)
+                return r < 0 ? r : -ENOENT;
+        if (asprintf(&id, "sha256:%s", hex) < 0)
+                return -ENOMEM;
+        return image_store_get(m->image_store, id, ret);
+}
+
+static int property_get_image(
+        sd_bus *bus,
+        const char *path,
+        const char *interface,
+        const char *property,
+        sd_bus_message *reply,
+        void *userdata,
+        sd_bus_error *error) {
+        _cleanup_(image_freep) Image *image = NULL;
+        const ImageConfig *cfg;
+        int r;
+
+        r = image_from_path(userdata, path, &image);
+        if (r < 0)
+                return r;
+        cfg = &image->config;
+
+        if (streq(property, "Id"))
+                return sd_bus_message_append(reply, "s", image->id);
+        if (streq(property, "RepoTags")) {
+                _cleanup_strv_free_ char **tags = NULL;
+                r = familiar_tags(image->repo_tags, &tags);
+                if (r < 0)
+                        return r;
+                return sd_bus_message_append_strv(reply, tags);
+        }
+        if (streq(property, "Created"))
+                return sd_bus_message_append(reply, "t", cfg->created_usec);
+        if (streq(property, "Size"))
+                return sd_bus_message_append(reply, "t", image->size);
+        if (streq(property, "Architecture"))
+                return sd_bus_message_append(reply, "s", cfg->architecture ?: "");
+        if (streq(property, "Os"))
+                return sd_bus_message_append(reply, "s", cfg->os ?: "");
+        if (streq(property, "Env"))
+                return sd_bus_message_append_strv(reply, cfg->env);
+        if (streq(property, "Cmd"))
+                return sd_bus_message_append_strv(reply, cfg->cmd);
+        if (streq(property, "Entrypoint"))
+                return sd_bus_message_append_strv(reply, cfg->entrypoint);
+        if (streq(property, "WorkingDir"))
+                return sd_bus_message_append(reply, "s", cfg->working_dir ?: "");
+        if (streq(property, "User"))
+                return sd_bus_message_append(reply, "s", cfg->user ?: "");
+        if (streq(property, "StopSignal"))
+                return sd_bus_message_append(reply, "s", cfg->stop_signal ?: "");
+        if (streq(property, "Layers"))
+                return sd_bus_message_append_strv(reply, image->diff_ids);
+        return -EINVAL;
+}
+
+#define IMAGE_PROPERTY(name, sig)                                                                           \
+        SD_BUS_PROPERTY(name, sig, property_get_image, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE)
+
+const sd_bus_vtable bus_image_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        IMAGE_PROPERTY("Id", "s"),
+        IMAGE_PROPERTY("RepoTags", "as"),
+        IMAGE_PROPERTY("Created", "t"),
+        IMAGE_PROPERTY("Size", "t"),
+        IMAGE_PROPERTY("Architecture", "s"),
+        IMAGE_PROPERTY("Os", "s"),
+        IMAGE_PROPERTY("Env", "as"),
+        IMAGE_PROPERTY("Cmd", "as"),
+        IMAGE_PROPERTY("Entrypoint", "as"),
+        IMAGE_PROPERTY("WorkingDir", "s"),
+        IMAGE_PROPERTY("User", "s"),
+        IMAGE_PROPERTY("StopSignal", "s"),
+        IMAGE_PROPERTY("Layers", "as"),
+        SD_BUS_VTABLE_END,
+};
+
+static int image_object_find(
+        sd_bus *bus,
+        const char *path,
+        const char *interface,
+        void *userdata,
+        void **found,
+        sd_bus_error *error) {
+        _cleanup_(image_freep) Image *image = NULL;
+        int r;
+
+        r = image_from_path(userdata, path, &image);
+        if (r == -ENOENT || r == -EINVAL || r == -ENOTUNIQ)
+                return 0;
+        if (r < 0)
+                return r;
+        *found = userdata;
+        return 1;
+}
+
+static int
+image_node_enumerator(sd_bus *bus, const char *path, void *userdata, char ***nodes, sd_bus_error *error) {
+        _cleanup_(image_listp) Image **images = NULL;
+        _cleanup_strv_free_ char **l = NULL;
+        Manager *m = userdata;
+        int r;
+
+        r = list_images(m->image_store, &images);
+        if (r < 0)
+                return r;
+        for (Image **i = images; *i; i++) {
+                char *p;
+                r = image_path(*i, &p);
+                if (r < 0)
+                        return r;
+                r = strv_consume(&l, p);
+                if (r < 0)
+                        return r;
+        }
+        *nodes = TAKE_PTR(l);
+        return 1;
+}
+
+int bus_image_register(Manager *m) {
+        int r;
+
+        r = sd_bus_add_fallback_vtable(
+                m->bus, NULL, BERTH_IMAGE_PREFIX, BERTH_IMAGE_IFACE, bus_image_vtable, image_object_find, m);
+        if (r < 0)
+                return log_error_errno(r, "Failed to add the image vtable: %m");
+        r = sd_bus_add_node_enumerator(m->bus, NULL, BERTH_IMAGE_PREFIX, image_node_enumerator, m);
+        if (r < 0)
+                return log_error_errno(r, "Failed to add the image enumerator: %m");
+        return 0;
+}
+
+int bus_image_method_get(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(image_freep) Image *image = NULL;
+        _cleanup_free_ char *path = NULL;
+        Manager *m = userdata;
+        const char *ref;
+        int r;
+
+        r = bus_read_string(msg, "reference", &ref, error);
+        if (r < 0)
+                return r;
+
+        r = image_store_get(m->image_store, ref, &image);
+        if (r == -ENOENT)
+                return sd_bus_error_setf(error, BERTH_ERROR_NO_SUCH_IMAGE, "No such image: %s", ref);
+        if (r == -ENOTUNIQ)
+                return sd_bus_error_setf(
+                        error, BERTH_ERROR_AMBIGUOUS, "Image reference '%s' is ambiguous", ref);
+        if (r == -EINVAL)
+                return sd_bus_error_setf(
+                        error, BERTH_ERROR_INVALID_ARGUMENT, "invalid reference format: %s", ref);
+        if (r < 0)
+                return r;
+
+        r = image_path(image, &path);
+        if (r < 0)
+                return r;
+        return sd_bus_reply_method_return(msg, "o", path);
+}
+
+int bus_image_method_list(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(image_listp) Image **images = NULL;
+        Manager *m = userdata;
+        int r;
+
+        r = list_images(m->image_store, &images);
+        if (r < 0)
+                return r;
+
+        r = sd_bus_message_new_method_return(msg, &reply);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_open_container(reply, 'a', "(sastto)");
+        if (r < 0)
+                return r;
+        for (Image **i = images; *i; i++) {
+                _cleanup_strv_free_ char **tags = NULL;
+                _cleanup_free_ char *path = NULL;
+
+                r = familiar_tags((*i)->repo_tags, &tags);
+                if (r < 0)
+                        return r;
+                r = image_path(*i, &path);
+                if (r < 0)
+                        return r;
+                r = sd_bus_message_open_container(reply, 'r', "sastto");
+                if (r < 0)
+                        return r;
+                r = sd_bus_message_append(reply, "s", (*i)->id);
+                if (r < 0)
+                        return r;
+                r = sd_bus_message_append_strv(reply, tags);
+                if (r < 0)
+                        return r;
+                r = sd_bus_message_append(reply, "tto", (*i)->config.created_usec, (*i)->size, path);
+                if (r < 0)
+                        return r;
+                r = sd_bus_message_close_container(reply);
+                if (r < 0)
+                        return r;
+        }
+        r = sd_bus_message_close_container(reply);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
+static int list_image_ids(ImageStore *store, char ***ret) {
+        _cleanup_(image_listp) Image **images = NULL;
+        _cleanup_strv_free_ char **ids = NULL;
+        int r;
+
+        r = list_images(store, &images);
+        if (r < 0)
+                return r;
+        for (Image **i = images; *i; i++) {
+                r = strv_extend(&ids, (*i)->id);
+                if (r < 0)
+                        return r;
+        }
+        *ret = TAKE_PTR(ids);
+        return 0;
+}
+
+/* ImageNew for every id in after that was not in before. */
+static void emit_new_images(Manager *m, char **before, char **after) {
+        STRV_FOREACH (id, after) {
+                _cleanup_free_ char *path = NULL;
+
+                if (strv_contains(before, *id))
+                        continue;
+                if (sd_bus_path_encode(BERTH_IMAGE_PREFIX, image_hex(*id), &path) < 0)
+                        continue;
+                (void)sd_bus_emit_signal(
+                        m->bus, BERTH_MANAGER_PATH, BERTH_MANAGER_IFACE, "ImageNew", "so", *id, path);
+        }
+}
+
+int bus_image_method_load(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_strv_free_ char **loaded = NULL, **before = NULL, **after = NULL;
+        Manager *m = userdata;
+        int fd, r;
+
+        r = sd_bus_message_read(msg, "h", &fd);
+        if (r < 0)
+                return r;
+
+        r = list_image_ids(m->image_store, &before);
+        if (r < 0)
+                return r;
+
+        r = image_store_load_archive(m->image_store, fd, &loaded);
+        if (r < 0) {
+                errno = -r;
+                return sd_bus_error_setf(
+                        error, BERTH_ERROR_INVALID_IMAGE, "Failed to load the image archive: %m");
+        }
+
+        if (list_image_ids(m->image_store, &after) >= 0)
+                emit_new_images(m, before, after);
+
+        r = sd_bus_message_new_method_return(msg, &reply);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_append_strv(reply, loaded);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
+int bus_image_method_import(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_strv_free_ char **before = NULL, **after = NULL;
+        _cleanup_free_ char *id = NULL;
+        Manager *m = userdata;
+        const char *ref;
+        int fd, r;
+
+        r = sd_bus_message_read(msg, "h", &fd);
+        if (r < 0)
+                return r;
+        r = bus_read_string(msg, "reference", &ref, error);
+        if (r < 0)
+                return r;
+
+        r = list_image_ids(m->image_store, &before);
+        if (r < 0)
+                return r;
+
+        r = image_store_import_rootfs(m->image_store, fd, ref, &id);
+        if (r < 0) {
+                errno = -r;
+                return sd_bus_error_setf(
+                        error, BERTH_ERROR_INVALID_IMAGE, "Failed to import the tarball: %m");
+        }
+
+        if (list_image_ids(m->image_store, &after) >= 0)
+                emit_new_images(m, before, after);
+
+        return sd_bus_reply_method_return(msg, "s", id);
+}

@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "bus-manager.h"
+#include "bus-container.h"
+#include "bus-errors.h"
+#include "bus-image.h"
+#include "bus-util.h"
+#include "container-create.h"
+#include "log.h"
+#include "strv.h"
+
+static int property_get_version(
+        sd_bus *bus,
+        const char *path,
+        const char *interface,
+        const char *property,
+        sd_bus_message *reply,
+        void *userdata,
+        sd_bus_error *error) {
+        return sd_bus_message_append(reply, "s", PACKAGE_VERSION);
+}
+
+static int property_get_state_directory(
+        sd_bus *bus,
+        const char *path,
+        const char *interface,
+        const char *property,
+        sd_bus_message *reply,
+        void *userdata,
+        sd_bus_error *error) {
+        Manager *m = userdata;
+        return sd_bus_message_append(reply, "s", m->state_dir);
+}
+
+static int property_get_storage_driver(
+        sd_bus *bus,
+        const char *path,
+        const char *interface,
+        const char *property,
+        sd_bus_message *reply,
+        void *userdata,
+        sd_bus_error *error) {
+        return sd_bus_message_append(reply, "s", "overlay");
+}
+
+static int option_type_error(sd_bus_error *error, const char *key, const char *type) {
+        return sd_bus_error_setf(
+                error, BERTH_ERROR_INVALID_ARGUMENT, "Option %s must be of type '%s'", key, type);
+}
+
+/* Reads the variant of one option into the matching field of o. */
+static int read_option(sd_bus_message *m, const char *key, ContainerCreateOptions *o, sd_bus_error *error) {
+        static const struct {
+                const char *key;
+                const char *type;
+                size_t offset;
+        } table[] = {
+                {"Name", "s", offsetof(ContainerCreateOptions, name)},
+                {"Env", "as", offsetof(ContainerCreateOptions, env)},
+                {"WorkingDir", "s", offsetof(ContainerCreateOptions, working_dir)},
+                {"Entrypoint", "as", offsetof(ContainerCreateOptions, entrypoint)},
+                {"Hostname", "s", offsetof(ContainerCreateOptions, hostname)},
+                {"User", "s", offsetof(ContainerCreateOptions, user)},
+                {"AutoRemove", "b", offsetof(ContainerCreateOptions, auto_remove)},
+        };
+        int r;
+
+        for (size_t i = 0; i < ELEMENTSOF(table); i++) {
+                void *field = (uint8_t *)o + table[i].offset;
+
+                if (!streq(key, table[i].key))
+                        continue;
+
+                r = sd_bus_message_enter_container(m, 'v', table[i].type);
+                if (r == -ENXIO)
+                        return option_type_error(error, key, table[i].type);
+                if (r < 0)
+                        return r;
+
+                if (streq(table[i].type, "s")) {
+                        const char *s;
+                        char **dest = field;
+
+                        r = bus_read_string(m, key, &s, error);
+                        if (r < 0)
+                                return r;
+                        free(*dest);
+                        *dest = strdup(s);
+                        if (!*dest)
+                                return -ENOMEM;
+                } else if (streq(table[i].type, "as")) {
+                        char ***dest = field;
+
+                        strv_free(*dest);
+                        *dest = NULL;
+                        r = bus_read_strv(m, key, dest, error);
+                        if (r < 0)
+                                return r;
+                        if (streq(key, "Entrypoint"))
+                                o->has_entrypoint = true;
+                } else {
+                        int b;
+
+                        r = sd_bus_message_read(m, "b", &b);
+                        if (r < 0)
+                                return r;
+                        *(bool *)field = b;
+                }
+                return sd_bus_message_exit_container(m);
+        }
+
+        return sd_bus_error_setf(error, BERTH_ERROR_INVALID_ARGUMENT, "Unknown option: %s", key);
+}
+
+static int read_create_options(sd_bus_message *m, ContainerCreateOptions *o, sd_bus_error *error) {
+        int r;
+
+        r = sd_bus_message_enter_container(m, 'a', "{sv}");
+        if (r < 0)
+                return r;
+        while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
+                const char *key;
+
+                r = sd_bus_message_read(m, "s", &key);
+                if (r < 0)
+                        return r;
+                r = read_option(m, key, o, error);
+                if (r < 0)
+                        return r;
+                r = sd_bus_message_exit_container(m);
+                if (r < 0)
+                        return r;
+        }
+        if (r < 0)
+                return r;
+        return sd_bus_message_exit_container(m);
+}
+
+static int method_create_container(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(container_create_options_done) ContainerCreateOptions o = {};
+        _cleanup_strv_free_ char **command = NULL;
+        Manager *m = userdata;
+        const char *image;
+        Container *c;
+        int r;
+
+        r = bus_read_string(msg, "image", &image, error);
+        if (r < 0)
+                return r;
+        r = bus_read_strv(msg, "command", &command, error);
+        if (r < 0)
+                return r;
+        r = read_create_options(msg, &o, error);
+        if (r < 0)
+                return r;
+
+        r = container_create(m, image, command, &o, &c, error);
+        if (r < 0)
+                return r;
+
+        log_info("Created container %s (%s).", c->name, c->id);
+        bus_manager_emit_container_new(m, c);
+        return sd_bus_reply_method_return(msg, "o", c->object_path);
+}
+
+static int method_get_container(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        Manager *m = userdata;
+        const char *name;
+        Container *c;
+        int r;
+
+        r = bus_read_string(msg, "name_or_id", &name, error);
+        if (r < 0)
+                return r;
+
+        r = manager_find_container(m, name, &c);
+        if (r == -ENOTUNIQ)
+                return sd_bus_error_setf(
+                        error, BERTH_ERROR_AMBIGUOUS, "Multiple IDs found with provided prefix: %s", name);
+        if (r < 0)
+                return sd_bus_error_setf(
+                        error, BERTH_ERROR_NO_SUCH_CONTAINER, "No such container: %s", name);
+        return sd_bus_reply_method_return(msg, "o", c->object_path);
+}
+
+static int method_list_containers(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        Manager *m = userdata;
+        int all, r;
+
+        r = sd_bus_message_read(msg, "b", &all);
+        if (r < 0)
+                return r;
+
+        r = sd_bus_message_new_method_return(msg, &reply);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_open_container(reply, 'a', "(ssssssttttiuo)");
+        if (r < 0)
+                return r;
+        for (Container *c = m->containers; c; c = c->next) {
+                _cleanup_free_ char *cmdline = NULL;
+
+                if (!all && c->state != CONTAINER_RUNNING)
+                        continue;
+                cmdline = strv_join(c->command, " ");
+                if (!cmdline)
+                        return -ENOMEM;
+                r = sd_bus_message_append(
+                        reply,
+                        "(ssssssttttiuo)",
+                        c->id,
+                        c->name,
+                        c->image,
+                        c->image_id,
+                        cmdline,
+                        container_state_to_string(c->state),
+                        c->created_at,
+                        c->started_at,
+                        c->finished_at,
+                        (uint64_t)0,
+                        c->exit_code,
+                        c->pid,
+                        c->object_path);
+                if (r < 0)
+                        return r;
+        }
+        r = sd_bus_message_close_container(reply);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
+const sd_bus_vtable bus_manager_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        SD_BUS_PROPERTY("Version", "s", property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY(
+                "StateDirectory", "s", property_get_state_directory, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("StorageDriver", "s", property_get_storage_driver, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_METHOD_WITH_ARGS(
+                "CreateContainer",
+                SD_BUS_ARGS("s", image, "as", command, "a{sv}", options),
+                SD_BUS_RESULT("o", container),
+                method_create_container,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "GetContainer",
+                SD_BUS_ARGS("s", name_or_id),
+                SD_BUS_RESULT("o", container),
+                method_get_container,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "ListContainers",
+                SD_BUS_ARGS("b", all),
+                SD_BUS_RESULT("a(ssssssttttiuo)", containers),
+                method_list_containers,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "GetImage",
+                SD_BUS_ARGS("s", reference),
+                SD_BUS_RESULT("o", image),
+                bus_image_method_get,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "ListImages",
+                SD_BUS_NO_ARGS,
+                SD_BUS_RESULT("a(sastto)", images),
+                bus_image_method_list,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "LoadImages",
+                SD_BUS_ARGS("h", archive),
+                SD_BUS_RESULT("as", loaded),
+                bus_image_method_load,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "ImportImage",
+                SD_BUS_ARGS("h", tarball, "s", reference),
+                SD_BUS_RESULT("s", image_id),
+                bus_image_method_import,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_SIGNAL_WITH_ARGS("ContainerNew", SD_BUS_ARGS("s", id, "o", container), 0),
+        SD_BUS_SIGNAL_WITH_ARGS("ContainerRemoved", SD_BUS_ARGS("s", id, "o", container), 0),
+        SD_BUS_SIGNAL_WITH_ARGS("ImageNew", SD_BUS_ARGS("s", id, "o", image), 0),
+        SD_BUS_SIGNAL_WITH_ARGS("ImageRemoved", SD_BUS_ARGS("s", id, "o", image), 0),
+        SD_BUS_VTABLE_END,
+};
+
+int bus_manager_register(Manager *m) {
+        int r;
+
+        r = sd_bus_add_object_vtable(
+                m->bus, NULL, BERTH_MANAGER_PATH, BERTH_MANAGER_IFACE, bus_manager_vtable, m);
+        if (r < 0)
+                return log_error_errno(r, "Failed to add the manager vtable: %m");
+        r = bus_container_register(m);
+        if (r < 0)
+                return r;
+        r = bus_image_register(m);
+        if (r < 0)
+                return r;
+        return 0;
+}
+
+static void emit_container_signal(Manager *m, Container *c, const char *member) {
+        int r;
+
+        r = sd_bus_emit_signal(
+                m->bus, BERTH_MANAGER_PATH, BERTH_MANAGER_IFACE, member, "so", c->id, c->object_path);
+        if (r < 0)
+                log_warning_errno(r, "Failed to emit %s for %s: %m", member, c->id);
+}
+
+void bus_manager_emit_container_new(Manager *m, Container *c) {
+        emit_container_signal(m, c, "ContainerNew");
+}
+
+void bus_manager_emit_container_removed(Manager *m, Container *c) {
+        emit_container_signal(m, c, "ContainerRemoved");
+}

@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <signal.h>
+#include <stdio.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "bundle.h"
+#include "bus-errors.h"
+#include "container-create.h"
+#include "container-name.h"
+#include "container-state-file.h"
+#include "fileio.h"
+#include "json-util.h"
+#include "log.h"
+#include "manager.h"
+#include "oci-spec.h"
+#include "reference.h"
+#include "strv.h"
+
+#define AUTO_NAME_ATTEMPTS 16U
+
+void container_create_options_done(ContainerCreateOptions *o) {
+        free(o->name);
+        strv_free(o->env);
+        free(o->working_dir);
+        strv_free(o->entrypoint);
+        free(o->hostname);
+        free(o->user);
+}
+
+static int pick_name(Manager *m, char **ret) {
+        for (unsigned attempt = 0; attempt < AUTO_NAME_ATTEMPTS; attempt++) {
+                _cleanup_free_ char *name = NULL;
+                uint64_t seed;
+                int r;
+
+                if (getrandom(&seed, sizeof(seed), 0) != (ssize_t)sizeof(seed))
+                        return -EIO;
+                /* Like Docker: a few plain attempts, then with a number appended. */
+                r = container_name_generate(seed, attempt < AUTO_NAME_ATTEMPTS / 2 ? 0 : attempt, &name);
+                if (r < 0)
+                        return r;
+                if (!manager_get_container_by_name(m, name)) {
+                        *ret = TAKE_PTR(name);
+                        return 0;
+                }
+        }
+        return -EBUSY;
+}
+
+/* "SIGTERM", "TERM" or "15", as Docker's STOPSIGNAL accepts. */
+static int parse_signal(const char *s) {
+        char *end;
+        long v;
+
+        if (isempty(s))
+                return -EINVAL;
+        errno = 0;
+        v = strtol(s, &end, 10);
+        if (errno == 0 && *end == 0)
+                return v > 0 && v < _NSIG ? (int)v : -EINVAL;
+        if (strncmp(s, "SIG", 3) == 0)
+                s += 3;
+        for (int i = 1; i < SIGRTMIN; i++) {
+                const char *n = sigabbrev_np(i);
+                if (n && streq(n, s))
+                        return i;
+        }
+        return -EINVAL;
+}
+
+static int image_not_found_error(const char *image, sd_bus_error *error) {
+        _cleanup_free_ char *normalized = NULL, *familiar = NULL;
+
+        if (reference_normalize(image, &normalized) >= 0 && reference_familiar(normalized, &familiar) >= 0)
+                return sd_bus_error_setf(
+                        error, BERTH_ERROR_NO_SUCH_IMAGE, "Unable to find image '%s' locally", familiar);
+        return sd_bus_error_setf(
+                error, BERTH_ERROR_NO_SUCH_IMAGE, "Unable to find image '%s' locally", image);
+}
+
+static uint64_t now_usec(void) {
+        struct timespec ts;
+
+        (void)clock_gettime(CLOCK_REALTIME, &ts);
+        return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000ULL;
+}
+
+int container_create(
+        Manager *m,
+        const char *image,
+        char **command,
+        const ContainerCreateOptions *o,
+        Container **ret,
+        sd_bus_error *error) {
+        _cleanup_(container_freep) Container *c = NULL;
+        _cleanup_(image_freep) Image *img = NULL;
+        _cleanup_strv_free_ char **args = NULL, **env = NULL, **process_env = NULL;
+        _cleanup_free_ char *id = NULL, *name = NULL;
+        _cleanup_json_ cJSON *spec = NULL;
+        const char *cwd, *user;
+        Container *other;
+        int r;
+
+        if (o->name) {
+                const char *n = o->name[0] == '/' ? o->name + 1 : o->name;
+                if (!container_name_is_valid(n))
+                        return sd_bus_error_setf(
+                                error,
+                                BERTH_ERROR_INVALID_ARGUMENT,
+                                "Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
+                                o->name);
+                other = manager_get_container_by_name(m, n);
+                if (other)
+                        return sd_bus_error_setf(
+                                error,
+                                BERTH_ERROR_NAME_IN_USE,
+                                "Conflict. The container name \"/%s\" is already in use by container "
+                                "\"%s\". You have to remove (or rename) that container to be able to "
+                                "reuse that name.",
+                                n,
+                                other->id);
+                name = strdup(n);
+                if (!name)
+                        return -ENOMEM;
+        }
+        if (o->hostname &&
+            (strlen(o->hostname) > 63 || strchr(o->hostname, '/') || strchr(o->hostname, '\n')))
+                return sd_bus_error_setf(
+                        error, BERTH_ERROR_INVALID_ARGUMENT, "Invalid hostname: %s", o->hostname);
+        STRV_FOREACH (e, o->env)
+                if (!strchr(*e, '=') || **e == '=')
+                        return sd_bus_error_setf(
+                                error, BERTH_ERROR_INVALID_ARGUMENT, "Invalid environment variable: %s", *e);
+
+        r = image_store_get(m->image_store, image, &img);
+        if (r == -ENOENT)
+                return image_not_found_error(image, error);
+        if (r == -ENOTUNIQ)
+                return sd_bus_error_setf(
+                        error, BERTH_ERROR_AMBIGUOUS, "Image reference '%s' is ambiguous", image);
+        if (r == -EINVAL)
+                return sd_bus_error_setf(
+                        error, BERTH_ERROR_INVALID_ARGUMENT, "invalid reference format: %s", image);
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, r, "Failed to look up image %s: %m", image);
+
+        r = oci_spec_resolve_command(&img->config, command, o->has_entrypoint, o->entrypoint, &args);
+        if (r == -EINVAL)
+                return sd_bus_error_set(error, BERTH_ERROR_INVALID_ARGUMENT, "No command specified");
+        if (r < 0)
+                return r;
+
+        cwd = o->working_dir ?: (isempty(img->config.working_dir) ? "/" : img->config.working_dir);
+        if (cwd[0] != '/')
+                return sd_bus_error_setf(
+                        error,
+                        BERTH_ERROR_INVALID_ARGUMENT,
+                        "the working directory '%s' is invalid, it needs to be an absolute path",
+                        cwd);
+        user = o->user ?: img->config.user;
+
+        r = oci_spec_merge_env(&img->config, o->env, &env);
+        if (r < 0)
+                return r;
+
+        if (!name) {
+                r = pick_name(m, &name);
+                if (r < 0)
+                        return sd_bus_error_set_errnof(error, r, "Failed to pick a container name: %m");
+        }
+        r = container_id_generate(&id);
+        if (r < 0)
+                return r;
+
+        r = container_new(m->state_dir, id, name, &c);
+        if (r < 0)
+                return r;
+        c->image = strdup(image);
+        c->image_id = strdup(img->id);
+        c->working_dir = strdup(cwd);
+        c->user = strdup(user ?: "");
+        c->hostname = o->hostname ? strdup(o->hostname) : strndup(id, CONTAINER_SHORT_ID_LEN);
+        if (!c->image || !c->image_id || !c->working_dir || !c->user || !c->hostname)
+                return -ENOMEM;
+        c->command = TAKE_PTR(args);
+        c->env = TAKE_PTR(env);
+        c->auto_remove = o->auto_remove;
+        c->state = CONTAINER_CREATED;
+        c->created_at = now_usec();
+        if (img->config.stop_signal) {
+                r = parse_signal(img->config.stop_signal);
+                if (r > 0)
+                        c->stop_signal = r;
+                else
+                        log_warning(
+                                "Image %s has an invalid StopSignal '%s', using SIGTERM.",
+                                img->id,
+                                img->config.stop_signal);
+        }
+
+        r = oci_spec_process_env(c->env, c->hostname, &process_env);
+        if (r < 0)
+                return r;
+
+        OciSpecParams p = {
+                .bundle = c->bundle,
+                .name = c->name,
+                .hostname = c->hostname,
+                .cwd = c->working_dir,
+                .user = c->user,
+                .args = c->command,
+                .env = process_env,
+                .layer_dirs = img->layer_dirs,
+        };
+        r = oci_spec_build(&p, &spec);
+        if (r == -EINVAL)
+                return sd_bus_error_setf(
+                        error, BERTH_ERROR_INVALID_IMAGE, "Image %s has no layers", img->id);
+        if (r < 0)
+                return r;
+
+        r = bundle_create(c->bundle, spec, c->hostname);
+        if (r >= 0)
+                r = container_save_state(c);
+        if (r < 0) {
+                (void)rm_rf(c->bundle);
+                return sd_bus_error_set_errnof(error, r, "Failed to create the bundle of %s: %m", c->id);
+        }
+
+        manager_add_container(m, c);
+        *ret = TAKE_PTR(c);
+        return 0;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <systemd/sd-bus.h>
+
+#include "container.h"
+
+/* CreateContainer's options (dbus/org.berth.berth1.Manager.xml); NULL/false when not given. */
+typedef struct ContainerCreateOptions {
+        char *name;
+        char **env;
+        char *working_dir;
+        bool has_entrypoint;
+        char **entrypoint;
+        char *hostname;
+        char *user;
+        bool auto_remove;
+} ContainerCreateOptions;
+
+void container_create_options_done(ContainerCreateOptions *o);
+
+/* Validates everything before touching the disk, writes the bundle and state.json, and adds the
+ * container to the manager. User errors are set in error with berth's error names. */
+int container_create(
+        Manager *m,
+        const char *image,
+        char **command,
+        const ContainerCreateOptions *o,
+        Container **ret,
+        sd_bus_error *error);

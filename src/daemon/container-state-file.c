@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <signal.h>
+
+#include "container-name.h"
+#include "container-state-file.h"
+#include "json-util.h"
+#include "strv.h"
+
+int container_state_to_json(const Container *c, cJSON **ret) {
+        _cleanup_json_ cJSON *o = NULL;
+        cJSON *a;
+
+        o = cJSON_CreateObject();
+        if (!o)
+                return -ENOMEM;
+
+        if (!cJSON_AddStringToObject(o, "Id", c->id) || !cJSON_AddStringToObject(o, "Name", c->name) ||
+            !cJSON_AddStringToObject(o, "Image", c->image ?: "") ||
+            !cJSON_AddStringToObject(o, "ImageId", c->image_id ?: "") ||
+            !cJSON_AddStringToObject(o, "WorkingDir", c->working_dir ?: "/") ||
+            !cJSON_AddStringToObject(o, "User", c->user ?: "") ||
+            !cJSON_AddStringToObject(o, "Hostname", c->hostname ?: "") ||
+            !cJSON_AddBoolToObject(o, "AutoRemove", c->auto_remove) ||
+            !cJSON_AddNumberToObject(o, "StopSignal", c->stop_signal) ||
+            !cJSON_AddNumberToObject(o, "StopTimeoutUSec", (double)c->stop_timeout_usec) ||
+            !cJSON_AddStringToObject(o, "State", container_state_to_string(c->state)) ||
+            !cJSON_AddNumberToObject(o, "ExitCode", c->exit_code) ||
+            !cJSON_AddNumberToObject(o, "Pid", c->pid) ||
+            !cJSON_AddNumberToObject(o, "CreatedAt", (double)c->created_at) ||
+            !cJSON_AddNumberToObject(o, "StartedAt", (double)c->started_at) ||
+            !cJSON_AddNumberToObject(o, "FinishedAt", (double)c->finished_at))
+                return -ENOMEM;
+
+        a = json_from_strv(c->command);
+        if (!a || !cJSON_AddItemToObject(o, "Command", a)) {
+                cJSON_Delete(a);
+                return -ENOMEM;
+        }
+        a = json_from_strv(c->env);
+        if (!a || !cJSON_AddItemToObject(o, "Env", a)) {
+                cJSON_Delete(a);
+                return -ENOMEM;
+        }
+
+        *ret = TAKE_PTR(o);
+        return 0;
+}
+
+static int strdup_field(const cJSON *o, const char *key, bool required, char **ret) {
+        const char *s = json_get_string(o, key);
+
+        if (!s) {
+                if (required)
+                        return -EINVAL;
+                *ret = NULL;
+                return 0;
+        }
+        *ret = strdup(s);
+        return *ret ? 0 : -ENOMEM;
+}
+
+static uint64_t get_usec(const cJSON *o, const char *key) {
+        int64_t v = json_get_integer(o, key, 0);
+        return v > 0 ? (uint64_t)v : 0;
+}
+
+int container_state_from_json(const cJSON *o, const char *state_dir, const char *id, Container **ret) {
+        _cleanup_(container_freep) Container *c = NULL;
+        const char *name;
+        int64_t sig, timeout;
+        int r;
+
+        if (!cJSON_IsObject(o))
+                return -EINVAL;
+        if (!streq_ptr(json_get_string(o, "Id"), id) || !container_id_is_valid(id))
+                return -EINVAL;
+        name = json_get_string(o, "Name");
+        if (!container_name_is_valid(name))
+                return -EINVAL;
+
+        r = container_new(state_dir, id, name, &c);
+        if (r < 0)
+                return r;
+
+        r = strdup_field(o, "Image", true, &c->image);
+        if (r < 0)
+                return r;
+        r = strdup_field(o, "ImageId", true, &c->image_id);
+        if (r < 0)
+                return r;
+        r = strdup_field(o, "WorkingDir", false, &c->working_dir);
+        if (r < 0)
+                return r;
+        r = strdup_field(o, "User", false, &c->user);
+        if (r < 0)
+                return r;
+        r = strdup_field(o, "Hostname", false, &c->hostname);
+        if (r < 0)
+                return r;
+        r = json_get_strv(o, "Command", &c->command);
+        if (r < 0)
+                return r;
+        r = json_get_strv(o, "Env", &c->env);
+        if (r < 0)
+                return r;
+
+        c->state = container_state_from_string(json_get_string(o, "State"));
+        if (c->state < 0)
+                return -EINVAL;
+
+        sig = json_get_integer(o, "StopSignal", SIGTERM);
+        c->stop_signal = sig >= 1 && sig < _NSIG ? (int)sig : SIGTERM;
+        timeout = json_get_integer(o, "StopTimeoutUSec", (int64_t)CONTAINER_STOP_TIMEOUT_DEFAULT_USEC);
+        c->stop_timeout_usec = timeout >= 0 ? (uint64_t)timeout : CONTAINER_STOP_TIMEOUT_DEFAULT_USEC;
+        c->auto_remove = json_get_bool(o, "AutoRemove", false);
+        c->exit_code = (int)json_get_integer(o, "ExitCode", 0);
+        c->pid = (uint32_t)json_get_integer(o, "Pid", 0);
+        c->created_at = get_usec(o, "CreatedAt");
+        c->started_at = get_usec(o, "StartedAt");
+        c->finished_at = get_usec(o, "FinishedAt");
+
+        *ret = TAKE_PTR(c);
+        return 0;
+}
+
+int container_save_state(const Container *c) {
+        _cleanup_json_ cJSON *o = NULL;
+        _cleanup_close_ int dir_fd = -EBADF;
+        int r;
+
+        r = container_state_to_json(c, &o);
+        if (r < 0)
+                return r;
+
+        dir_fd = open(c->bundle, O_DIRECTORY | O_CLOEXEC | O_RDONLY);
+        if (dir_fd < 0)
+                return negative_errno();
+
+        return json_write_file_atomic_at(dir_fd, CONTAINER_STATE_FILE, o);
+}
+
+int container_load_state(const char *state_dir, const char *id, Container **ret) {
+        _cleanup_json_ cJSON *o = NULL;
+        _cleanup_free_ char *bundle = NULL;
+        _cleanup_close_ int dir_fd = -EBADF;
+        int r;
+
+        if (asprintf(&bundle, "%s/containers/%s", state_dir, id) < 0)
+                return -ENOMEM;
+        dir_fd = open(bundle, O_DIRECTORY | O_CLOEXEC | O_RDONLY);
+        if (dir_fd < 0)
+                return negative_errno();
+
+        r = json_parse_file_at(dir_fd, CONTAINER_STATE_FILE, CONTAINER_STATE_FILE_MAX, &o);
+        if (r < 0)
+                return r;
+
+        return container_state_from_json(o, state_dir, id, ret);
+}

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The Container model: what berthd knows about one container, persisted in its bundle's state.json,
+ * plus the runtime-only bookkeeping of calls in flight on its unit. */
+
+#include <stdint.h>
+#include <systemd/sd-bus.h>
+#include <systemd/sd-event.h>
+
+#include "macro.h"
+
+typedef struct Manager Manager;
+typedef struct Container Container;
+
+typedef enum ContainerState {
+        CONTAINER_CREATED,
+        CONTAINER_RUNNING,
+        CONTAINER_EXITED,
+        CONTAINER_REMOVING,
+        _CONTAINER_STATE_MAX,
+        _CONTAINER_STATE_INVALID = -EINVAL,
+} ContainerState;
+
+const char *container_state_to_string(ContainerState s);
+ContainerState container_state_from_string(const char *s);
+
+/* A method call answered once the container has exited. */
+typedef enum WaiterKind {
+        WAITER_WAIT,   /* Wait(): replies with the exit code */
+        WAITER_STOP,   /* Stop(): empty reply */
+        WAITER_REMOVE, /* Remove(force): removes, then replies */
+} WaiterKind;
+
+typedef struct Waiter {
+        WaiterKind kind;
+        sd_bus_message *request;
+        struct Waiter *next;
+} Waiter;
+
+#define CONTAINER_STOP_TIMEOUT_DEFAULT_USEC (10ULL * 1000000ULL)
+
+struct Container {
+        Manager *manager;
+        Container *next;
+
+        /* Persisted (state.json). */
+        char *id;
+        char *name;
+        char *image;    /* as the user gave it */
+        char *image_id; /* "sha256:<hex>" */
+        char **command; /* the full argv: entrypoint + cmd */
+        char **env;     /* image Env merged with the create options' Env */
+        char *working_dir;
+        char *user;
+        char *hostname;
+        bool auto_remove;
+        int stop_signal;
+        uint64_t stop_timeout_usec;
+        ContainerState state;
+        int exit_code;
+        uint32_t pid;
+        uint64_t created_at, started_at, finished_at; /* µs since the epoch, 0 = never */
+
+        /* Derived. */
+        char *bundle;      /* <state>/containers/<id> */
+        char *unit;        /* berth-<name>.service */
+        char *unit_path;   /* systemd's object path of the unit */
+        char *object_path; /* our object path */
+
+        /* Runtime only: a start in flight. */
+        sd_bus_message *start_request;
+        int start_fds[3]; /* StartWithStreams' fds, kept for a retry after UnitExists */
+        char *start_job;
+        bool start_job_failed;
+        bool unit_seen_active; /* the started unit left "inactive" at least once */
+        bool stopped_during_start;
+        bool waiting_unit_removal;
+
+        sd_bus_slot *unit_match_slot; /* PropertiesChanged of the unit */
+        sd_bus_slot *unit_call_slot;  /* StartTransientUnit or a state query in flight */
+        sd_event_source *stop_timer;
+        Waiter *waiters;
+};
+
+/* Allocates the model with its derived names; state_dir is berth's state directory. */
+int container_new(const char *state_dir, const char *id, const char *name, Container **ret);
+Container *container_free(Container *c);
+DEFINE_TRIVIAL_CLEANUP_FUNC(Container *, container_free);
+
+int container_add_waiter(Container *c, WaiterKind kind, sd_bus_message *request);
+void container_close_start_fds(Container *c);

@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdio.h>
+
+#include "json-util.h"
+#include "oci-spec.h"
+#include "strv.h"
+
+int oci_spec_resolve_command(
+        const ImageConfig *image,
+        char *const *command,
+        bool has_entrypoint,
+        char *const *entrypoint,
+        char ***ret) {
+        _cleanup_strv_free_ char **args = NULL;
+        char *const *ep = has_entrypoint ? entrypoint : image->entrypoint;
+        char *const *cmd;
+
+        if (!strv_length(command))
+                cmd = has_entrypoint ? NULL : image->cmd;
+        else
+                cmd = command;
+
+        STRV_FOREACH (s, (char **)ep)
+                if (strv_extend(&args, *s) < 0)
+                        return -ENOMEM;
+        STRV_FOREACH (s, (char **)cmd)
+                if (strv_extend(&args, *s) < 0)
+                        return -ENOMEM;
+
+        if (!args)
+                return -EINVAL;
+
+        *ret = TAKE_PTR(args);
+        return 0;
+}
+
+int oci_spec_merge_env(const ImageConfig *image, char *const *env, char ***ret) {
+        _cleanup_strv_free_ char **l = NULL;
+
+        STRV_FOREACH (s, image->env)
+                if (strv_env_set(&l, *s) < 0)
+                        return -ENOMEM;
+        STRV_FOREACH (s, (char **)env)
+                if (strv_env_set(&l, *s) < 0)
+                        return -ENOMEM;
+
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+int oci_spec_process_env(char *const *container_env, const char *hostname, char ***ret) {
+        _cleanup_strv_free_ char **l = NULL;
+        _cleanup_free_ char *h = NULL;
+
+        if (asprintf(&h, "HOSTNAME=%s", hostname) < 0)
+                return -ENOMEM;
+        if (strv_extend(&l, OCI_DEFAULT_PATH) < 0 || strv_consume(&l, TAKE_PTR(h)) < 0)
+                return -ENOMEM;
+        STRV_FOREACH (s, (char **)container_env)
+                if (strv_env_set(&l, *s) < 0)
+                        return -ENOMEM;
+
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+/* Docker's default masked and read-only paths (moby oci/defaults.go). */
+static const char *const masked_paths[] = {
+        "/proc/asound",
+        "/proc/acpi",
+        "/proc/kcore",
+        "/proc/keys",
+        "/proc/latency_stats",
+        "/proc/timer_list",
+        "/proc/timer_stats",
+        "/proc/sched_debug",
+        "/proc/scsi",
+        "/sys/firmware",
+        "/sys/devices/virtual/powercap",
+        NULL,
+};
+
+static const char *const readonly_paths[] = {
+        "/proc/bus",
+        "/proc/fs",
+        "/proc/irq",
+        "/proc/sys",
+        "/proc/sysrq-trigger",
+        NULL,
+};
+
+static const char *const namespaces[] = {
+        "pid",
+        "mount",
+        "uts",
+        "ipc",
+        "network",
+        "cgroup",
+        NULL,
+};
+
+static int add_mount(
+        cJSON *mounts,
+        const char *destination,
+        const char *type,
+        const char *source,
+        const char *const *options) {
+        cJSON *m, *o;
+
+        m = cJSON_CreateObject();
+        if (!m)
+                return -ENOMEM;
+        cJSON_AddItemToArray(mounts, m);
+        if (!cJSON_AddStringToObject(m, "destination", destination) ||
+            !cJSON_AddStringToObject(m, "type", type) || !cJSON_AddStringToObject(m, "source", source))
+                return -ENOMEM;
+        o = json_from_strv((char **)options);
+        if (!o)
+                return -ENOMEM;
+        cJSON_AddItemToObject(m, "options", o);
+        return 0;
+}
+
+/* overlayfs takes lowerdir with the top layer first; Image.layer_dirs is bottom first. */
+static int build_overlay_options(const OciSpecParams *p, char **ret) {
+        _cleanup_free_ char *s = NULL;
+        size_t n = strv_length(p->layer_dirs);
+
+        if (n == 0)
+                return -EINVAL;
+
+        s = strdup("lowerdir=");
+        if (!s)
+                return -ENOMEM;
+        for (size_t i = n; i > 0; i--) {
+                char *t;
+                if (asprintf(&t, "%s%s%s", s, i == n ? "" : ":", p->layer_dirs[i - 1]) < 0)
+                        return -ENOMEM;
+                free(s);
+                s = t;
+        }
+        *ret = TAKE_PTR(s);
+        return 0;
+}
+
+static int add_mounts(cJSON *spec, const OciSpecParams *p) {
+        _cleanup_free_ char *lower = NULL, *upper = NULL, *work = NULL, *hostname = NULL, *hosts = NULL,
+                            *resolv = NULL;
+        cJSON *mounts;
+        int r;
+
+        r = build_overlay_options(p, &lower);
+        if (r < 0)
+                return r;
+        if (asprintf(&upper, "upperdir=%s/upper", p->bundle) < 0 ||
+            asprintf(&work, "workdir=%s/work", p->bundle) < 0 ||
+            asprintf(&hostname, "%s/hostname", p->bundle) < 0 ||
+            asprintf(&hosts, "%s/hosts", p->bundle) < 0 ||
+            asprintf(&resolv, "%s/resolv.conf", p->bundle) < 0)
+                return -ENOMEM;
+
+        mounts = cJSON_AddArrayToObject(spec, "mounts");
+        if (!mounts)
+                return -ENOMEM;
+
+        const char *overlay_opts[] = {lower, upper, work, NULL};
+        const char *proc_opts[] = {"nosuid", "noexec", "nodev", NULL};
+        const char *dev_opts[] = {"nosuid", "strictatime", "mode=755", "size=65536k", NULL};
+        const char *pts_opts[] = {
+                "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5", NULL};
+        const char *shm_opts[] = {"nosuid", "noexec", "nodev", "mode=1777", "size=65536k", NULL};
+        const char *mqueue_opts[] = {"nosuid", "noexec", "nodev", NULL};
+        const char *sys_opts[] = {"nosuid", "noexec", "nodev", "ro", NULL};
+        const char *bind_opts[] = {"rbind", "rprivate", NULL};
+
+        if (add_mount(mounts, "/", "overlay", "overlay", overlay_opts) < 0 ||
+            add_mount(mounts, "/proc", "proc", "proc", proc_opts) < 0 ||
+            add_mount(mounts, "/dev", "tmpfs", "tmpfs", dev_opts) < 0 ||
+            add_mount(mounts, "/dev/pts", "devpts", "devpts", pts_opts) < 0 ||
+            add_mount(mounts, "/dev/shm", "tmpfs", "shm", shm_opts) < 0 ||
+            add_mount(mounts, "/dev/mqueue", "mqueue", "mqueue", mqueue_opts) < 0 ||
+            add_mount(mounts, "/sys", "sysfs", "sysfs", sys_opts) < 0 ||
+            add_mount(mounts, "/etc/hostname", "bind", hostname, bind_opts) < 0 ||
+            add_mount(mounts, "/etc/hosts", "bind", hosts, bind_opts) < 0 ||
+            add_mount(mounts, "/etc/resolv.conf", "bind", resolv, bind_opts) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+static int add_process(cJSON *spec, const OciSpecParams *p) {
+        cJSON *process, *user, *a;
+
+        process = cJSON_AddObjectToObject(spec, "process");
+        if (!process)
+                return -ENOMEM;
+        if (!cJSON_AddBoolToObject(process, "terminal", false) ||
+            !cJSON_AddStringToObject(process, "cwd", p->cwd))
+                return -ENOMEM;
+
+        user = cJSON_AddObjectToObject(process, "user");
+        if (!user || !cJSON_AddNumberToObject(user, "uid", 0) || !cJSON_AddNumberToObject(user, "gid", 0))
+                return -ENOMEM;
+
+        a = json_from_strv(p->args);
+        if (!a)
+                return -ENOMEM;
+        cJSON_AddItemToObject(process, "args", a);
+        a = json_from_strv(p->env);
+        if (!a)
+                return -ENOMEM;
+        cJSON_AddItemToObject(process, "env", a);
+        return 0;
+}
+
+static int add_linux(cJSON *spec) {
+        cJSON *lnx, *ns, *a;
+
+        lnx = cJSON_AddObjectToObject(spec, "linux");
+        if (!lnx)
+                return -ENOMEM;
+        ns = cJSON_AddArrayToObject(lnx, "namespaces");
+        if (!ns)
+                return -ENOMEM;
+        for (size_t i = 0; namespaces[i]; i++) {
+                cJSON *n = cJSON_CreateObject();
+                if (!n)
+                        return -ENOMEM;
+                cJSON_AddItemToArray(ns, n);
+                if (!cJSON_AddStringToObject(n, "type", namespaces[i]))
+                        return -ENOMEM;
+        }
+
+        a = json_from_strv((char **)masked_paths);
+        if (!a)
+                return -ENOMEM;
+        cJSON_AddItemToObject(lnx, "maskedPaths", a);
+        a = json_from_strv((char **)readonly_paths);
+        if (!a)
+                return -ENOMEM;
+        cJSON_AddItemToObject(lnx, "readonlyPaths", a);
+        return 0;
+}
+
+int oci_spec_build(const OciSpecParams *p, cJSON **ret) {
+        _cleanup_json_ cJSON *spec = NULL;
+        cJSON *root, *annotations;
+        int r;
+
+        spec = cJSON_CreateObject();
+        if (!spec)
+                return -ENOMEM;
+        if (!cJSON_AddStringToObject(spec, "ociVersion", "1.0.2") ||
+            !cJSON_AddStringToObject(spec, "hostname", p->hostname))
+                return -ENOMEM;
+
+        r = add_process(spec, p);
+        if (r < 0)
+                return r;
+
+        root = cJSON_AddObjectToObject(spec, "root");
+        if (!root || !cJSON_AddStringToObject(root, "path", "rootfs") ||
+            !cJSON_AddBoolToObject(root, "readonly", false))
+                return -ENOMEM;
+
+        r = add_mounts(spec, p);
+        if (r < 0)
+                return r;
+        r = add_linux(spec);
+        if (r < 0)
+                return r;
+
+        annotations = cJSON_AddObjectToObject(spec, "annotations");
+        if (!annotations || !cJSON_AddStringToObject(annotations, "org.berth.name", p->name))
+                return -ENOMEM;
+        if (!isempty(p->user) && !cJSON_AddStringToObject(annotations, "org.berth.user", p->user))
+                return -ENOMEM;
+
+        *ret = TAKE_PTR(spec);
+        return 0;
+}

@@ -1,0 +1,470 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdio.h>
+
+#include "container-lifecycle.h"
+#include "container-name.h"
+#include "log.h"
+#include "strv.h"
+#include "unit-manager.h"
+
+#define SYSTEMD_DEST "org.freedesktop.systemd1"
+#define SYSTEMD_PATH "/org/freedesktop/systemd1"
+#define SYSTEMD_MANAGER "org.freedesktop.systemd1.Manager"
+#define SYSTEMD_UNIT_IFACE "org.freedesktop.systemd1.Unit"
+
+static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        Manager *manager = userdata;
+        const char *job, *unit, *result;
+        Container *c;
+        uint32_t id;
+        int r;
+
+        r = sd_bus_message_read(m, "uoss", &id, &job, &unit, &result);
+        if (r < 0) {
+                log_warning_errno(r, "Failed to parse JobRemoved signal, ignoring: %m");
+                return 0;
+        }
+
+        c = manager_get_container_by_job(manager, job);
+        if (c)
+                container_start_job_done(c, result);
+        return 0;
+}
+
+static int on_unit_removed(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        Manager *manager = userdata;
+        const char *unit, *path;
+        Container *c;
+        int r;
+
+        r = sd_bus_message_read(m, "so", &unit, &path);
+        if (r < 0) {
+                log_warning_errno(r, "Failed to parse UnitRemoved signal, ignoring: %m");
+                return 0;
+        }
+
+        c = manager_get_container_by_unit(manager, unit);
+        if (c)
+                container_unit_removed(c);
+        return 0;
+}
+
+int unit_manager_attach(Manager *m) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        int r;
+
+        r = sd_bus_match_signal(
+                m->bus,
+                &m->job_removed_slot,
+                SYSTEMD_DEST,
+                SYSTEMD_PATH,
+                SYSTEMD_MANAGER,
+                "JobRemoved",
+                on_job_removed,
+                m);
+        if (r < 0)
+                return log_error_errno(r, "Failed to watch JobRemoved: %m");
+        r = sd_bus_match_signal(
+                m->bus,
+                &m->unit_removed_slot,
+                SYSTEMD_DEST,
+                SYSTEMD_PATH,
+                SYSTEMD_MANAGER,
+                "UnitRemoved",
+                on_unit_removed,
+                m);
+        if (r < 0)
+                return log_error_errno(r, "Failed to watch UnitRemoved: %m");
+
+        /* systemd sends unit and job signals only while someone is subscribed. */
+        r = sd_bus_call_method(
+                m->bus, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER, "Subscribe", &error, NULL, NULL);
+        if (r < 0)
+                return log_error_errno(
+                        r, "Failed to subscribe to systemd: %s", error.message ?: strerror(-r));
+        return 0;
+}
+
+/* Finds ActiveState in a PropertiesChanged or GetAll dictionary; NULL when absent. */
+static int read_active_state(sd_bus_message *m, const char **ret) {
+        const char *state = NULL;
+        int r;
+
+        r = sd_bus_message_enter_container(m, 'a', "{sv}");
+        if (r < 0)
+                return r;
+        while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
+                const char *key;
+
+                r = sd_bus_message_read(m, "s", &key);
+                if (r < 0)
+                        return r;
+                if (streq(key, "ActiveState"))
+                        r = sd_bus_message_read(m, "v", "s", &state);
+                else
+                        r = sd_bus_message_skip(m, "v");
+                if (r < 0)
+                        return r;
+                r = sd_bus_message_exit_container(m);
+                if (r < 0)
+                        return r;
+        }
+        if (r < 0)
+                return r;
+        r = sd_bus_message_exit_container(m);
+        if (r < 0)
+                return r;
+
+        *ret = state;
+        return 0;
+}
+
+static int on_unit_properties_changed(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        Container *c = userdata;
+        const char *iface, *state = NULL;
+        int r;
+
+        r = sd_bus_message_read(m, "s", &iface);
+        if (r < 0 || !streq(iface, SYSTEMD_UNIT_IFACE))
+                return 0;
+
+        r = read_active_state(m, &state);
+        if (r < 0) {
+                log_warning_errno(r, "Failed to parse PropertiesChanged of %s, ignoring: %m", c->unit);
+                return 0;
+        }
+        if (state)
+                container_unit_active_state(c, state);
+        return 0;
+}
+
+int unit_watch(Container *c) {
+        int r;
+
+        if (c->unit_match_slot)
+                return 0;
+        r = sd_bus_match_signal_async(
+                c->manager->bus,
+                &c->unit_match_slot,
+                SYSTEMD_DEST,
+                c->unit_path,
+                "org.freedesktop.DBus.Properties",
+                "PropertiesChanged",
+                on_unit_properties_changed,
+                NULL,
+                c);
+        if (r < 0)
+                return log_error_errno(r, "Failed to watch %s: %m", c->unit);
+        return 0;
+}
+
+void unit_unwatch(Container *c) {
+        c->unit_match_slot = sd_bus_slot_unref(c->unit_match_slot);
+}
+
+static int append_string_property(sd_bus_message *m, const char *key, const char *value) {
+        return sd_bus_message_append(m, "(sv)", key, "s", value);
+}
+
+static int append_exec(sd_bus_message *m, const char *key, const char *verb, const char *bundle) {
+        return sd_bus_message_append(
+                m,
+                "(sv)",
+                key,
+                "a(sasb)",
+                1,
+                BERTH_RUNTIME_PATH,
+                3,
+                BERTH_RUNTIME_PATH,
+                verb,
+                bundle,
+                false);
+}
+
+static int append_log_extra_fields(sd_bus_message *m, const Container *c) {
+        char short_id[CONTAINER_SHORT_ID_LEN + 1];
+        const char *fields[4][2] = {
+                {"CONTAINER_ID", short_id},
+                {"CONTAINER_ID_FULL", c->id},
+                {"CONTAINER_NAME", c->name},
+                {"IMAGE_NAME", c->image},
+        };
+        int r;
+
+        snprintf(short_id, sizeof(short_id), "%.12s", c->id);
+
+        r = sd_bus_message_open_container(m, 'r', "sv");
+        if (r < 0)
+                return r;
+        r = sd_bus_message_append(m, "s", "LogExtraFields");
+        if (r < 0)
+                return r;
+        r = sd_bus_message_open_container(m, 'v', "aay");
+        if (r < 0)
+                return r;
+        r = sd_bus_message_open_container(m, 'a', "ay");
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < ELEMENTSOF(fields); i++) {
+                _cleanup_free_ char *s = NULL;
+
+                if (asprintf(&s, "%s=%s", fields[i][0], fields[i][1]) < 0)
+                        return -ENOMEM;
+                r = sd_bus_message_append_array(m, 'y', s, strlen(s));
+                if (r < 0)
+                        return r;
+        }
+        r = sd_bus_message_close_container(m);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_close_container(m);
+        if (r < 0)
+                return r;
+        return sd_bus_message_close_container(m);
+}
+
+static int append_unit_properties(sd_bus_message *m, const Container *c) {
+        _cleanup_free_ char *description = NULL, *cmdline = NULL;
+        int r;
+
+        cmdline = strv_join(c->command, " ");
+        if (!cmdline ||
+            asprintf(&description, "berth container %s (%s: %s)", c->name, c->image, cmdline) < 0)
+                return -ENOMEM;
+
+        r = sd_bus_message_open_container(m, 'a', "(sv)");
+        if (r < 0)
+                return r;
+
+        if ((r = append_string_property(m, "Description", description)) < 0 ||
+            (r = append_string_property(m, "Type", "notify")) < 0 ||
+            (r = append_string_property(m, "NotifyAccess", "all")) < 0 ||
+            (r = sd_bus_message_append(m, "(sv)", "Delegate", "b", true)) < 0 ||
+            (r = append_string_property(m, "KillMode", "mixed")) < 0 ||
+            (r = sd_bus_message_append(m, "(sv)", "KillSignal", "i", c->stop_signal)) < 0 ||
+            (r = sd_bus_message_append(m, "(sv)", "TimeoutStopUSec", "t", c->stop_timeout_usec)) < 0 ||
+            (r = append_string_property(m, "CollectMode", "inactive-or-failed")) < 0 ||
+            (r = append_string_property(m, "Restart", "no")) < 0 ||
+            (r = append_string_property(m, "Slice", "berth.slice")) < 0 ||
+            (r = sd_bus_message_append(m, "(sv)", "LogRateLimitIntervalUSec", "t", (uint64_t)0)) < 0 ||
+            (r = append_string_property(m, "DevicePolicy", "closed")) < 0 ||
+            (r = sd_bus_message_append(
+                     m,
+                     "(sv)",
+                     "DeviceAllow",
+                     "a(ss)",
+                     7,
+                     "/dev/null",
+                     "rwm",
+                     "/dev/zero",
+                     "rwm",
+                     "/dev/full",
+                     "rwm",
+                     "/dev/random",
+                     "rwm",
+                     "/dev/urandom",
+                     "rwm",
+                     "/dev/tty",
+                     "rwm",
+                     "char-pts",
+                     "rwm")) < 0 ||
+            (r = append_string_property(m, "SyslogIdentifier", c->name)) < 0 ||
+            (r = append_log_extra_fields(m, c)) < 0 ||
+            (r = append_exec(m, "ExecStart", "run", c->bundle)) < 0 ||
+            (r = append_exec(m, "ExecStopPost", "stop-post", c->bundle)) < 0)
+                return r;
+
+        if (c->start_fds[0] >= 0) {
+                if ((r = sd_bus_message_append(
+                             m, "(sv)", "StandardInputFileDescriptor", "h", c->start_fds[0])) < 0 ||
+                    (r = sd_bus_message_append(
+                             m, "(sv)", "StandardOutputFileDescriptor", "h", c->start_fds[1])) < 0 ||
+                    (r = sd_bus_message_append(
+                             m, "(sv)", "StandardErrorFileDescriptor", "h", c->start_fds[2])) < 0)
+                        return r;
+        }
+
+        return sd_bus_message_close_container(m);
+}
+
+static int on_start_transient_unit_reply(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
+        Container *c = userdata;
+        const sd_bus_error *e;
+        const char *job;
+        int r;
+
+        c->unit_call_slot = sd_bus_slot_unref(c->unit_call_slot);
+
+        e = sd_bus_message_get_error(reply);
+        if (e) {
+                if (sd_bus_error_has_name(e, "org.freedesktop.systemd1.UnitExists")) {
+                        /* The unit of a previous run is still loaded: wait for systemd to collect it. */
+                        log_debug("%s still exists, waiting for its removal.", c->unit);
+                        c->waiting_unit_removal = true;
+                        r = unit_reset_failed(c);
+                        if (r < 0)
+                                container_start_failed(c, strerror(-r));
+                        return 0;
+                }
+                container_start_failed(c, e->message ?: e->name);
+                return 0;
+        }
+
+        r = sd_bus_message_read(reply, "o", &job);
+        if (r < 0) {
+                container_start_failed(c, "Unexpected reply from systemd");
+                return 0;
+        }
+        free(c->start_job);
+        c->start_job = strdup(job);
+        if (!c->start_job)
+                container_start_failed(c, "Out of memory");
+        return 0;
+}
+
+int unit_start(Container *c) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        int r;
+
+        r = sd_bus_message_new_method_call(
+                c->manager->bus, &m, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER, "StartTransientUnit");
+        if (r < 0)
+                return r;
+        r = sd_bus_message_append(m, "ss", c->unit, "fail");
+        if (r < 0)
+                return r;
+        r = append_unit_properties(m, c);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_append(m, "a(sa(sv))", 0);
+        if (r < 0)
+                return r;
+
+        c->unit_call_slot = sd_bus_slot_unref(c->unit_call_slot);
+        return sd_bus_call_async(
+                c->manager->bus, &c->unit_call_slot, m, on_start_transient_unit_reply, c, 0);
+}
+
+static int on_active_state_reply(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
+        Container *c = userdata;
+        const char *state;
+        int r;
+
+        c->unit_call_slot = sd_bus_slot_unref(c->unit_call_slot);
+
+        if (sd_bus_message_is_method_error(reply, NULL)) {
+                /* Whatever systemd's reason, the unit is not running. */
+                container_unit_active_state(c, "inactive");
+                return 0;
+        }
+        r = sd_bus_message_read(reply, "v", "s", &state);
+        if (r < 0) {
+                log_warning_errno(r, "Failed to parse ActiveState of %s: %m", c->unit);
+                return 0;
+        }
+        container_unit_active_state(c, state);
+        return 0;
+}
+
+int unit_query_state(Container *c) {
+        c->unit_call_slot = sd_bus_slot_unref(c->unit_call_slot);
+        return sd_bus_call_method_async(
+                c->manager->bus,
+                &c->unit_call_slot,
+                SYSTEMD_DEST,
+                c->unit_path,
+                "org.freedesktop.DBus.Properties",
+                "Get",
+                on_active_state_reply,
+                c,
+                "ss",
+                SYSTEMD_UNIT_IFACE,
+                "ActiveState");
+}
+
+static int on_log_error_reply(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
+        const sd_bus_error *e = sd_bus_message_get_error(reply);
+
+        if (e)
+                log_warning("%s failed: %s", (const char *)userdata, e->message ?: e->name);
+        return 0;
+}
+
+int unit_stop(Container *c) {
+        return sd_bus_call_method_async(
+                c->manager->bus,
+                NULL,
+                SYSTEMD_DEST,
+                SYSTEMD_PATH,
+                SYSTEMD_MANAGER,
+                "StopUnit",
+                on_log_error_reply,
+                (void *)"StopUnit",
+                "ss",
+                c->unit,
+                "replace");
+}
+
+static int on_reset_failed_reply(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
+        Container *c = userdata;
+
+        c->unit_call_slot = sd_bus_slot_unref(c->unit_call_slot);
+
+        /* Already gone: its UnitRemoved went by before we asked. */
+        if (sd_bus_message_is_method_error(reply, "org.freedesktop.systemd1.NoSuchUnit"))
+                container_unit_removed(c);
+        return 0;
+}
+
+int unit_reset_failed(Container *c) {
+        c->unit_call_slot = sd_bus_slot_unref(c->unit_call_slot);
+        return sd_bus_call_method_async(
+                c->manager->bus,
+                &c->unit_call_slot,
+                SYSTEMD_DEST,
+                SYSTEMD_PATH,
+                SYSTEMD_MANAGER,
+                "ResetFailedUnit",
+                on_reset_failed_reply,
+                c,
+                "s",
+                c->unit);
+}
+
+static int on_kill_reply(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *request = userdata;
+        const sd_bus_error *e = sd_bus_message_get_error(reply);
+
+        if (!request) {
+                if (e)
+                        log_warning("KillUnit failed: %s", e->message ?: e->name);
+                return 0;
+        }
+        if (e)
+                (void)sd_bus_reply_method_error(request, e);
+        else
+                (void)sd_bus_reply_method_return(request, NULL);
+        return 0;
+}
+
+int unit_kill(Container *c, const char *whom, int signo, sd_bus_message *request) {
+        int r;
+
+        r = sd_bus_call_method_async(
+                c->manager->bus,
+                NULL,
+                SYSTEMD_DEST,
+                SYSTEMD_PATH,
+                SYSTEMD_MANAGER,
+                "KillUnit",
+                on_kill_reply,
+                request,
+                "ssi",
+                c->unit,
+                whom,
+                signo);
+        if (r < 0)
+                return r;
+        sd_bus_message_ref(request);
+        return 0;
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The only systemd client in berthd: the container units' life cycle over org.freedesktop.systemd1.
+ * Results come back through the container_unit_*() / container_start_*() calls of
+ * container-lifecycle.h. */
+
+#include "container.h"
+#include "manager.h"
+
+/* Subscribe() and the JobRemoved / UnitRemoved matches; once at start, before any unit is started. */
+int unit_manager_attach(Manager *m);
+
+/* Watches PropertiesChanged of the container's unit (idempotent). Must precede the start. */
+int unit_watch(Container *c);
+void unit_unwatch(Container *c);
+
+/* StartTransientUnit of berth-<name>.service with the properties of contract (4); uses c->start_fds
+ * when they are set. */
+int unit_start(Container *c);
+/* Asks for the unit's ActiveState now; the answer arrives as container_unit_active_state(). */
+int unit_query_state(Container *c);
+int unit_stop(Container *c);
+/* KillUnit; when request is not NULL it is answered (empty or with systemd's error). */
+int unit_kill(Container *c, const char *whom, int signo, sd_bus_message *request);
+/* ResetFailedUnit, so that a failed unit of a previous run is collected. */
+int unit_reset_failed(Container *c);
