@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
 #include <cmocka.h>
 
 #include "runtime-spec.h"
@@ -147,28 +148,43 @@ static void test_not_json(void **state) {
         assert_int_equal(runtime_spec_parse("{}", 2, &s, NULL), -EINVAL);
 }
 
+/* A minimal valid spec around the given process.args, serialized. */
+static char *spec_with_args(cJSON *args) {
+        cJSON *o = cJSON_CreateObject(), *process = cJSON_AddObjectToObject(o, "process");
+        char *j;
+
+        cJSON_AddStringToObject(o, "ociVersion", "1.0.2");
+        cJSON_AddStringToObject(process, "cwd", "/");
+        cJSON_AddItemToObject(process, "args", args);
+        cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "root"), "path", "r");
+        j = cJSON_PrintUnformatted(o);
+        cJSON_Delete(o);
+        assert_non_null(j);
+        return j;
+}
+
 static void test_huge_args(void **state) {
-        size_t n = RUNTIME_SPEC_MAX_ARGS + 1, len = 32 + n * 4;
-        char *j = malloc(len + 256), *p, *error = NULL;
+        cJSON *args = cJSON_CreateArray();
+        char *j, *long_arg, *error = NULL;
         RuntimeSpec *s = NULL;
 
-        assert_non_null(j);
-        p = j + sprintf(j, "{\"ociVersion\":\"1.0.2\",\"process\":{\"cwd\":\"/\",\"args\":[");
-        for (size_t i = 0; i < n; i++)
-                p += sprintf(p, "%s\"a\"", i ? "," : "");
-        sprintf(p, "]},\"root\":{\"path\":\"r\"}}");
+        for (size_t i = 0; i < RUNTIME_SPEC_MAX_ARGS + 1; i++)
+                cJSON_AddItemToArray(args, cJSON_CreateString("a"));
+        j = spec_with_args(args);
         assert_int_equal(runtime_spec_parse(j, strlen(j), &s, &error), -EINVAL);
         assert_non_null(strstr(error, "too many"));
         free(error);
         free(j);
 
         /* One argument longer than the kernel accepts. */
-        len = RUNTIME_SPEC_MAX_ARG_LEN + 2;
-        j = malloc(len + 256);
-        assert_non_null(j);
-        p = j + sprintf(j, "{\"ociVersion\":\"1.0.2\",\"process\":{\"cwd\":\"/\",\"args\":[\"");
-        memset(p, 'x', len);
-        sprintf(p + len, "\"]},\"root\":{\"path\":\"r\"}}");
+        long_arg = malloc(RUNTIME_SPEC_MAX_ARG_LEN + 3);
+        assert_non_null(long_arg);
+        memset(long_arg, 'x', RUNTIME_SPEC_MAX_ARG_LEN + 2);
+        long_arg[RUNTIME_SPEC_MAX_ARG_LEN + 2] = 0;
+        args = cJSON_CreateArray();
+        cJSON_AddItemToArray(args, cJSON_CreateString(long_arg));
+        free(long_arg);
+        j = spec_with_args(args);
         error = NULL;
         assert_int_equal(runtime_spec_parse(j, strlen(j), &s, &error), -EINVAL);
         assert_non_null(strstr(error, "too long"));
