@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <systemd/sd-bus.h>
+
+/* Starts the container at path with this process's stdout/stderr (and stdin when pass_stdin, else
+ * /dev/null), proxies SIGINT, SIGTERM and SIGHUP to it while it runs (Docker's --sig-proxy), waits for
+ * its exit and returns the status berth exits with: the container's exit code, or 125/126/127 when it
+ * could not be started. */
+int attach_start_and_wait(sd_bus *bus, const char *path, bool pass_stdin);

@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "log.h"
+#include "macro.h"
+#include "parse-flags.h"
+#include "verbs.h"
+
+typedef struct Verb {
+        const char *name;
+        int (*run)(int argc, char *argv[]);
+        const char *summary;
+} Verb;
+
+static const Verb container_verbs[] = {
+        {"create", verb_create, "Create a new container"},
+        {"inspect", verb_inspect, "Display detailed information on one or more containers"},
+        {"kill", verb_kill, "Kill one or more running containers"},
+        {"logs", verb_logs, "Fetch the logs of a container"},
+        {"ls", verb_ps, "List containers"},
+        {"list", verb_ps, NULL},
+        {"ps", verb_ps, NULL},
+        {"rm", verb_rm, "Remove one or more containers"},
+        {"remove", verb_rm, NULL},
+        {"run", verb_run, "Create and run a new container from an image"},
+        {"start", verb_start, "Start one or more stopped containers"},
+        {"stop", verb_stop, "Stop one or more running containers"},
+        {"wait", verb_wait, "Block until one or more containers stop, then print their exit codes"},
+        {},
+};
+
+static const Verb image_verbs[] = {
+        {"import", verb_import, "Import the contents from a tarball to create a filesystem image"},
+        {"inspect", verb_inspect, "Display detailed information on one or more images"},
+        {"load", verb_load, "Load an image from a tar archive or STDIN"},
+        {"ls", verb_images, "List images"},
+        {"list", verb_images, NULL},
+        {},
+};
+
+static const Verb top_verbs[] = {
+        {"run", verb_run, "Create and run a new container from an image"},
+        {"ps", verb_ps, "List containers"},
+        {"images", verb_images, "List images"},
+        {"create", verb_create, "Create a new container"},
+        {"start", verb_start, "Start one or more stopped containers"},
+        {"stop", verb_stop, "Stop one or more running containers"},
+        {"kill", verb_kill, "Kill one or more running containers"},
+        {"rm", verb_rm, "Remove one or more containers"},
+        {"wait", verb_wait, "Block until one or more containers stop, then print their exit codes"},
+        {"logs", verb_logs, "Fetch the logs of a container"},
+        {"inspect", verb_inspect, "Return low-level information on containers or images"},
+        {"load", verb_load, "Load an image from a tar archive or STDIN"},
+        {"import", verb_import, "Import the contents from a tarball to create a filesystem image"},
+        {"info", verb_info, "Display system-wide information"},
+        {"version", verb_version, "Show the berth version information"},
+        {},
+};
+
+static void print_verbs(const Verb *verbs) {
+        for (const Verb *v = verbs; v->name; v++)
+                if (v->summary)
+                        printf("  %-10s  %s\n", v->name, v->summary);
+}
+
+static void help(void) {
+        printf("Usage:  berth [OPTIONS] COMMAND\n\n"
+               "A Docker-compatible container engine built into systemd\n\n"
+               "Options:\n"
+               "  -D, --debug     Enable debug mode\n"
+               "      --help      Print usage\n"
+               "  -v, --version   Print version information and quit\n\n"
+               "Commands:\n");
+        print_verbs(top_verbs);
+        printf("\nManagement Commands:\n"
+               "  container   Manage containers\n"
+               "  image       Manage images\n\n"
+               "Run 'berth COMMAND --help' for more information on a command.\n");
+}
+
+static void noun_help(const char *noun, const Verb *verbs) {
+        printf("Usage:  berth %s COMMAND\n\nManage %ss\n\nCommands:\n", noun, noun);
+        print_verbs(verbs);
+        printf("\nRun 'berth %s COMMAND --help' for more information on a command.\n", noun);
+}
+
+static const Verb *find_verb(const Verb *verbs, const char *name) {
+        for (const Verb *v = verbs; v->name; v++)
+                if (streq(v->name, name))
+                        return v;
+        return NULL;
+}
+
+static int dispatch_noun(const char *noun, const Verb *verbs, int argc, char *argv[]) {
+        const Verb *v;
+
+        if (argc < 1 || streq(argv[0], "--help")) {
+                noun_help(noun, verbs);
+                return EXIT_SUCCESS;
+        }
+        v = find_verb(verbs, argv[0]);
+        if (!v) {
+                log_error(
+                        "berth: '%s %s' is not a berth command.\nSee 'berth %s --help'",
+                        noun,
+                        argv[0],
+                        noun);
+                return EXIT_FAILURE;
+        }
+        /* "image inspect" inspects images only. */
+        if (streq(noun, "image") && streq(argv[0], "inspect"))
+                argv[0] = (char *)"image-inspect";
+        return v->run(argc, argv);
+}
+
+int main(int argc, char *argv[]) {
+        static const struct option options[] = {
+                {"debug", no_argument, NULL, 'D'},
+                {"help", no_argument, NULL, 'H'},
+                {"version", no_argument, NULL, 'v'},
+                {},
+        };
+        const Verb *v;
+        int c;
+
+        while ((c = getopt_long(argc, argv, "+Dv", options, NULL)) >= 0)
+                switch (c) {
+                case 'D':
+                        log_set_max_level(LOG_DEBUG);
+                        break;
+                case 'H':
+                        help();
+                        return EXIT_SUCCESS;
+                case 'v':
+                        printf("berth version %s\n", PACKAGE_VERSION);
+                        return EXIT_SUCCESS;
+                default:
+                        log_error("See 'berth --help'.");
+                        return EXIT_BERTH_ERROR;
+                }
+        if (optind >= argc) {
+                help();
+                return EXIT_SUCCESS;
+        }
+
+        argc -= optind;
+        argv += optind;
+        if (streq(argv[0], "container"))
+                return dispatch_noun("container", container_verbs, argc - 1, argv + 1);
+        if (streq(argv[0], "image"))
+                return dispatch_noun("image", image_verbs, argc - 1, argv + 1);
+        if (streq(argv[0], "help")) {
+                help();
+                return EXIT_SUCCESS;
+        }
+        v = find_verb(top_verbs, argv[0]);
+        if (!v) {
+                log_error("berth: '%s' is not a berth command.\nSee 'berth --help'", argv[0]);
+                return EXIT_FAILURE;
+        }
+        return v->run(argc, argv);
+}

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bus-errors.h"
+#include "bus-util.h"
+#include "json-util.h"
+#include "log.h"
+#include "strv.h"
+
+int berth_bus_open(sd_bus **ret) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        const char *address = getenv("BERTH_BUS_ADDRESS");
+        int r;
+
+        if (address) {
+                r = sd_bus_new(&bus);
+                if (r >= 0)
+                        r = sd_bus_set_address(bus, address);
+                if (r >= 0)
+                        r = sd_bus_set_bus_client(bus, true);
+                if (r >= 0)
+                        r = sd_bus_start(bus);
+        } else
+                r = sd_bus_open_system(&bus);
+        if (r == -EACCES || r == -EPERM)
+                return log_error_errno(
+                        r, "permission denied while trying to connect to berthd (are you in group berth?)");
+        if (r < 0)
+                return log_error_errno(r, "Cannot connect to the system bus to reach berthd: %m");
+
+        (void)sd_bus_set_allow_interactive_authorization(bus, false);
+        *ret = TAKE_PTR(bus);
+        return 0;
+}
+
+int bus_error_exit_status(const sd_bus_error *e) {
+        if (sd_bus_error_has_name(e, BERTH_ERROR_EXEC_NOT_FOUND))
+                return 127;
+        if (sd_bus_error_has_name(e, BERTH_ERROR_EXEC_NOT_EXECUTABLE))
+                return 126;
+        return 125;
+}
+
+void bus_log_call_error(const char *prefix, const sd_bus_error *e, int r) {
+        prefix = prefix ?: "";
+        if (sd_bus_error_has_names(
+                    e,
+                    SD_BUS_ERROR_ACCESS_DENIED,
+                    "org.freedesktop.DBus.Error.InteractiveAuthorizationRequired"))
+                log_error(
+                        "%spermission denied while trying to connect to berthd (are you in group berth?)",
+                        prefix);
+        else if (sd_bus_error_has_names(e, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER))
+                log_error("%sCannot connect to berthd. Is berthd running?", prefix);
+        else if (sd_bus_error_is_set(e))
+                log_error("%sError response from daemon: %s", prefix, e->message ?: e->name);
+        else
+                log_error_errno(r, "%sError talking to berthd: %m", prefix);
+}
+
+static int
+bus_resolve(sd_bus *bus, const char *method, const char *arg, sd_bus_error *error, char **ret_path) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        const char *path;
+        char *p;
+        int r;
+
+        r = sd_bus_call_method(
+                bus,
+                BERTH_BUS_NAME,
+                BERTH_MANAGER_PATH,
+                BERTH_MANAGER_IFACE,
+                method,
+                error,
+                &reply,
+                "s",
+                arg);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read(reply, "o", &path);
+        if (r < 0)
+                return r;
+        p = strdup(path);
+        if (!p)
+                return -ENOMEM;
+        *ret_path = p;
+        return 0;
+}
+
+int bus_get_container(sd_bus *bus, const char *name_or_id, sd_bus_error *error, char **ret_path) {
+        return bus_resolve(bus, "GetContainer", name_or_id, error, ret_path);
+}
+
+int bus_get_image(sd_bus *bus, const char *reference, sd_bus_error *error, char **ret_path) {
+        return bus_resolve(bus, "GetImage", reference, error, ret_path);
+}
+
+static int read_variant(sd_bus_message *m, cJSON **ret) {
+        const char *contents;
+        char type;
+        cJSON *v = NULL;
+        int r;
+
+        r = sd_bus_message_peek_type(m, &type, &contents);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_enter_container(m, 'v', contents);
+        if (r < 0)
+                return r;
+
+        if (streq(contents, "s") || streq(contents, "o")) {
+                const char *s;
+                r = sd_bus_message_read_basic(m, contents[0], &s);
+                if (r >= 0)
+                        v = cJSON_CreateString(s);
+        } else if (streq(contents, "b")) {
+                int b;
+                r = sd_bus_message_read_basic(m, 'b', &b);
+                if (r >= 0)
+                        v = cJSON_CreateBool(b);
+        } else if (streq(contents, "i")) {
+                int32_t i;
+                r = sd_bus_message_read_basic(m, 'i', &i);
+                if (r >= 0)
+                        v = cJSON_CreateNumber(i);
+        } else if (streq(contents, "u")) {
+                uint32_t u;
+                r = sd_bus_message_read_basic(m, 'u', &u);
+                if (r >= 0)
+                        v = cJSON_CreateNumber(u);
+        } else if (streq(contents, "t")) {
+                uint64_t t;
+                r = sd_bus_message_read_basic(m, 't', &t);
+                if (r >= 0)
+                        v = cJSON_CreateNumber((double)t);
+        } else if (streq(contents, "x")) {
+                int64_t x;
+                r = sd_bus_message_read_basic(m, 'x', &x);
+                if (r >= 0)
+                        v = cJSON_CreateNumber((double)x);
+        } else if (streq(contents, "d")) {
+                double d;
+                r = sd_bus_message_read_basic(m, 'd', &d);
+                if (r >= 0)
+                        v = cJSON_CreateNumber(d);
+        } else if (streq(contents, "as")) {
+                _cleanup_strv_free_ char **l = NULL;
+                r = sd_bus_message_read_strv(m, &l);
+                if (r >= 0)
+                        v = json_from_strv(l);
+        } else {
+                /* A type this client does not show: skip it, a newer daemon may add properties. */
+                r = sd_bus_message_skip(m, contents);
+                if (r >= 0)
+                        v = cJSON_CreateNull();
+        }
+        if (r < 0)
+                return r;
+        if (!v)
+                return -ENOMEM;
+        r = sd_bus_message_exit_container(m);
+        if (r < 0) {
+                cJSON_Delete(v);
+                return r;
+        }
+        *ret = v;
+        return 0;
+}
+
+int bus_message_read_properties(sd_bus_message *m, cJSON **ret) {
+        _cleanup_json_ cJSON *o = cJSON_CreateObject();
+        int r;
+
+        if (!o)
+                return -ENOMEM;
+        r = sd_bus_message_enter_container(m, 'a', "{sv}");
+        if (r < 0)
+                return r;
+        while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
+                const char *name;
+                cJSON *v;
+
+                r = sd_bus_message_read_basic(m, 's', &name);
+                if (r < 0)
+                        return r;
+                r = read_variant(m, &v);
+                if (r < 0)
+                        return r;
+                cJSON_AddItemToObject(o, name, v);
+                r = sd_bus_message_exit_container(m);
+                if (r < 0)
+                        return r;
+        }
+        if (r < 0)
+                return r;
+        r = sd_bus_message_exit_container(m);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(o);
+        return 0;
+}
+
+int bus_get_all_properties(
+        sd_bus *bus, const char *path, const char *iface, sd_bus_error *error, cJSON **ret) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        int r;
+
+        r = sd_bus_call_method(
+                bus,
+                BERTH_BUS_NAME,
+                path,
+                "org.freedesktop.DBus.Properties",
+                "GetAll",
+                error,
+                &reply,
+                "s",
+                iface);
+        if (r < 0)
+                return r;
+        return bus_message_read_properties(reply, ret);
+}

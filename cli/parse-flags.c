@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <ctype.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "log.h"
+#include "parse-flags.h"
+#include "strv.h"
+
+/* An env file larger than this is a mistake, not configuration. */
+#define ENV_FILE_MAX_LINE (64U * 1024U)
+#define ENV_FILE_MAX_LINES 65536U
+
+static const char *const signal_names[] = {
+        [SIGHUP] = "HUP",   [SIGINT] = "INT",       [SIGQUIT] = "QUIT", [SIGILL] = "ILL",
+        [SIGTRAP] = "TRAP", [SIGABRT] = "ABRT",     [SIGBUS] = "BUS",   [SIGFPE] = "FPE",
+        [SIGKILL] = "KILL", [SIGUSR1] = "USR1",     [SIGSEGV] = "SEGV", [SIGUSR2] = "USR2",
+        [SIGPIPE] = "PIPE", [SIGALRM] = "ALRM",     [SIGTERM] = "TERM", [SIGSTKFLT] = "STKFLT",
+        [SIGCHLD] = "CHLD", [SIGCONT] = "CONT",     [SIGSTOP] = "STOP", [SIGTSTP] = "TSTP",
+        [SIGTTIN] = "TTIN", [SIGTTOU] = "TTOU",     [SIGURG] = "URG",   [SIGXCPU] = "XCPU",
+        [SIGXFSZ] = "XFSZ", [SIGVTALRM] = "VTALRM", [SIGPROF] = "PROF", [SIGWINCH] = "WINCH",
+        [SIGIO] = "IO",     [SIGPWR] = "PWR",       [SIGSYS] = "SYS",
+};
+
+const char *signal_to_string(int sig) {
+        if (sig <= 0 || (size_t)sig >= ELEMENTSOF(signal_names))
+                return NULL;
+        return signal_names[sig];
+}
+
+static int parse_int_bounded(const char *s, long min, long max, int *ret) {
+        char *end;
+        long v;
+
+        if (isempty(s) || !isdigit((unsigned char)s[0]))
+                return -EINVAL;
+        errno = 0;
+        v = strtol(s, &end, 10);
+        if (errno != 0 || *end != 0 || v < min || v > max)
+                return -EINVAL;
+        *ret = (int)v;
+        return 0;
+}
+
+int parse_signal(const char *s, int *ret) {
+        char name[32];
+        const char *n;
+        int v;
+
+        if (isempty(s) || strlen(s) >= sizeof(name))
+                return -EINVAL;
+        if (isdigit((unsigned char)s[0]))
+                return parse_int_bounded(s, 1, SIGRTMAX, ret);
+
+        for (size_t i = 0; s[i]; i++)
+                name[i] = (char)toupper((unsigned char)s[i]), name[i + 1] = 0;
+        n = strncmp(name, "SIG", 3) == 0 ? name + 3 : name;
+
+        for (size_t i = 1; i < ELEMENTSOF(signal_names); i++)
+                if (signal_names[i] && streq(n, signal_names[i])) {
+                        *ret = (int)i;
+                        return 0;
+                }
+        /* Aliases Go's table knows too. */
+        if (streq(n, "IOT")) {
+                *ret = SIGABRT;
+                return 0;
+        }
+        if (streq(n, "POLL")) {
+                *ret = SIGIO;
+                return 0;
+        }
+        if (streq(n, "RTMIN") || streq(n, "RTMAX")) {
+                *ret = streq(n, "RTMIN") ? SIGRTMIN : SIGRTMAX;
+                return 0;
+        }
+        if (strncmp(n, "RTMIN+", 6) == 0 && parse_int_bounded(n + 6, 1, SIGRTMAX - SIGRTMIN, &v) >= 0) {
+                *ret = SIGRTMIN + v;
+                return 0;
+        }
+        if (strncmp(n, "RTMAX-", 6) == 0 && parse_int_bounded(n + 6, 1, SIGRTMAX - SIGRTMIN, &v) >= 0) {
+                *ret = SIGRTMAX - v;
+                return 0;
+        }
+        return -EINVAL;
+}
+
+static int duration_unit(const char **p, uint64_t *ret_ns) {
+        static const struct {
+                const char *suffix;
+                uint64_t ns;
+        } units[] = {
+                /* Longer suffixes first: "ms" must not match as "m". */
+                {"ns", 1ULL},
+                {"us", 1000ULL},
+                {"\xc2\xb5s", 1000ULL},
+                {"ms", 1000000ULL},
+                {"s", 1000000000ULL},
+                {"m", 60000000000ULL},
+                {"h", 3600000000000ULL},
+        };
+        for (size_t i = 0; i < ELEMENTSOF(units); i++) {
+                size_t k = strlen(units[i].suffix);
+                if (strncmp(*p, units[i].suffix, k) == 0) {
+                        *p += k;
+                        *ret_ns = units[i].ns;
+                        return 0;
+                }
+        }
+        return -EINVAL;
+}
+
+int parse_duration_usec(const char *s, uint64_t *ret) {
+        const char *p = s;
+        double total_ns = 0;
+
+        if (isempty(s))
+                return -EINVAL;
+
+        /* A plain integer is seconds, as docker stop -t takes it. */
+        if (strspn(s, "0123456789") == strlen(s)) {
+                int v;
+                if (parse_int_bounded(s, 0, INT_MAX, &v) < 0)
+                        return -ERANGE;
+                *ret = (uint64_t)v * 1000000ULL;
+                return 0;
+        }
+
+        while (*p) {
+                double value = 0, scale = 1;
+                uint64_t unit;
+                bool digits = false;
+
+                for (; isdigit((unsigned char)*p); p++, digits = true)
+                        value = value * 10 + (*p - '0');
+                if (*p == '.')
+                        for (p++; isdigit((unsigned char)*p); p++, digits = true)
+                                value += (*p - '0') * (scale /= 10);
+                if (!digits || duration_unit(&p, &unit) < 0)
+                        return -EINVAL;
+                total_ns += value * (double)unit;
+                if (total_ns > 9.2e18)
+                        return -ERANGE;
+        }
+        *ret = (uint64_t)(total_ns / 1000.0);
+        return 0;
+}
+
+int env_add_argument(char ***env, const char *arg) {
+        if (isempty(arg) || arg[0] == '=')
+                return -EINVAL;
+        if (!strchr(arg, '=')) {
+                const char *v = getenv(arg);
+                _cleanup_free_ char *a = NULL;
+
+                if (!v)
+                        return 0;
+                if (asprintf(&a, "%s=%s", arg, v) < 0)
+                        return -ENOMEM;
+                return strv_env_set(env, a);
+        }
+        return strv_env_set(env, arg);
+}
+
+int env_parse_file(FILE *f, char ***env, unsigned *ret_line) {
+        _cleanup_free_ char *line = NULL;
+        size_t allocated = 0;
+        unsigned n = 0;
+        ssize_t k;
+
+        while ((k = getline(&line, &allocated, f)) >= 0) {
+                char *s = line, *eq;
+                int r;
+
+                n++;
+                if (n > ENV_FILE_MAX_LINES || (size_t)k > ENV_FILE_MAX_LINE)
+                        goto invalid;
+                if (strlen(line) != (size_t)k) /* embedded NUL */
+                        goto invalid;
+                /* A UTF-8 byte order mark on the first line is not part of the name. */
+                if (n == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
+                        s += 3;
+                s[strcspn(s, "\r\n")] = 0;
+                s += strspn(s, " \t\v\f");
+                if (*s == 0 || *s == '#')
+                        continue;
+
+                eq = strchr(s, '=');
+                /* Docker refuses names with white space and lines with no name. */
+                if (eq == s || strcspn(s, " \t\v\f") < (size_t)(eq ? eq - s : (ptrdiff_t)strlen(s)))
+                        goto invalid;
+                r = env_add_argument(env, s);
+                if (r < 0)
+                        return r;
+        }
+        if (ferror(f))
+                return -EIO;
+        return 0;
+
+invalid:
+        if (ret_line)
+                *ret_line = n;
+        return -EINVAL;
+}
+
+int env_parse_file_path(const char *path, char ***env) {
+        _cleanup_fclose_ FILE *f = NULL;
+        unsigned line = 0;
+        int r;
+
+        f = fopen(path, "re");
+        if (!f)
+                return log_error_errno(errno, "open %s: %m", path);
+        r = env_parse_file(f, env, &line);
+        if (r == -EINVAL)
+                return log_error_errno(r, "%s:%u: invalid environment variable line", path, line);
+        if (r < 0)
+                return log_error_errno(r, "read %s: %m", path);
+        return 0;
+}
+
+void run_options_done(RunOptions *o) {
+        free(o->name);
+        strv_free(o->env);
+        free(o->workdir);
+        free(o->entrypoint);
+        free(o->hostname);
+        free(o->user);
+        free(o->image);
+        strv_free(o->command);
+        *o = (RunOptions){};
+}
+
+static int replace_string(char **p, const char *v) {
+        char *c = strdup(v);
+        if (!c)
+                return -ENOMEM;
+        free(*p);
+        *p = c;
+        return 0;
+}
+
+static void run_help(const char *verb) {
+        printf("Usage:  berth %s [OPTIONS] IMAGE [COMMAND] [ARG...]\n\n"
+               "%s\n\n"
+               "Options:\n"
+               "  -a, --attach list          Attach to STDIN, STDOUT or STDERR\n"
+               "  -d, --detach               Run container in background and print container ID\n"
+               "      --entrypoint string    Overwrite the default ENTRYPOINT of the image\n"
+               "  -e, --env list             Set environment variables\n"
+               "      --env-file list        Read in a file of environment variables\n"
+               "  -h, --hostname string      Container host name\n"
+               "  -i, --interactive          Keep STDIN open\n"
+               "      --name string          Assign a name to the container\n"
+               "      --rm                   Automatically remove the container when it exits\n"
+               "  -u, --user string          Username or UID (format: <name|uid>[:<group|gid>])\n"
+               "  -w, --workdir string       Working directory inside the container\n",
+               verb,
+               streq(verb, "create") ? "Create a new container"
+                                     : "Create and run a new container from an image");
+}
+
+int parse_run_options(int argc, char *argv[], RunOptions *ret) {
+        enum { ARG_RM = 0x100, ARG_NAME, ARG_ENV_FILE, ARG_ENTRYPOINT, ARG_HELP };
+        static const struct option options[] = {
+                {"attach", required_argument, NULL, 'a'},
+                {"detach", no_argument, NULL, 'd'},
+                {"entrypoint", required_argument, NULL, ARG_ENTRYPOINT},
+                {"env", required_argument, NULL, 'e'},
+                {"env-file", required_argument, NULL, ARG_ENV_FILE},
+                {"hostname", required_argument, NULL, 'h'},
+                {"interactive", no_argument, NULL, 'i'},
+                {"name", required_argument, NULL, ARG_NAME},
+                {"rm", no_argument, NULL, ARG_RM},
+                {"user", required_argument, NULL, 'u'},
+                {"workdir", required_argument, NULL, 'w'},
+                {"help", no_argument, NULL, ARG_HELP},
+                {},
+        };
+        _cleanup_(run_options_done) RunOptions o = {};
+        _cleanup_strv_free_ char **env_args = NULL, **env_files = NULL;
+        bool create = streq(argv[0], "create"), attach = false;
+        int c, r;
+
+        optind = 0; /* full reset: parsers may run more than once in a process (tests) */
+        while ((c = getopt_long(argc, argv, "+a:de:h:iu:w:", options, NULL)) >= 0) {
+                r = 0;
+                switch (c) {
+                case 'a':
+                        if (strcasecmp(optarg, "stdin") == 0)
+                                o.interactive = true;
+                        else if (strcasecmp(optarg, "stdout") != 0 && strcasecmp(optarg, "stderr") != 0)
+                                return log_error_errno(
+                                        EINVAL,
+                                        "invalid argument \"%s\" for \"-a, --attach\" flag: valid streams "
+                                        "are "
+                                        "STDIN, STDOUT, STDERR",
+                                        optarg);
+                        attach = true;
+                        break;
+                case 'd':
+                        if (create)
+                                return log_error_errno(EINVAL, "unknown shorthand flag: 'd' in -d");
+                        o.detach = true;
+                        break;
+                case 'e':
+                        r = strv_extend(&env_args, optarg);
+                        if (r < 0)
+                                return log_oom();
+                        break;
+                case ARG_ENV_FILE:
+                        r = strv_extend(&env_files, optarg);
+                        if (r < 0)
+                                return log_oom();
+                        break;
+                case ARG_ENTRYPOINT:
+                        r = replace_string(&o.entrypoint, optarg);
+                        break;
+                case 'h':
+                        r = replace_string(&o.hostname, optarg);
+                        break;
+                case 'i':
+                        o.interactive = true;
+                        break;
+                case ARG_NAME:
+                        r = replace_string(&o.name, optarg);
+                        break;
+                case ARG_RM:
+                        o.auto_remove = true;
+                        break;
+                case 'u':
+                        r = replace_string(&o.user, optarg);
+                        break;
+                case 'w':
+                        r = replace_string(&o.workdir, optarg);
+                        break;
+                case ARG_HELP:
+                        run_help(argv[0]);
+                        return 1;
+                default:
+                        return log_error_errno(EINVAL, "See 'berth %s --help'.", argv[0]);
+                }
+                if (r < 0)
+                        return log_oom();
+        }
+
+        if (o.detach && attach)
+                return log_error_errno(EINVAL, "Conflicting options: -a and -d");
+        if (optind >= argc)
+                return log_error_errno(
+                        EINVAL,
+                        "\"berth %s\" requires at least 1 argument.\nSee 'berth %s --help'.",
+                        argv[0],
+                        argv[0]);
+
+        /* Docker reads the env files first; -e wins over them. */
+        STRV_FOREACH (f, env_files) {
+                r = env_parse_file_path(*f, &o.env);
+                if (r < 0)
+                        return r;
+        }
+        STRV_FOREACH (e, env_args) {
+                r = env_add_argument(&o.env, *e);
+                if (r == -EINVAL)
+                        return log_error_errno(r, "invalid argument \"%s\" for \"-e, --env\" flag", *e);
+                if (r < 0)
+                        return log_oom();
+        }
+
+        o.image = strdup(argv[optind]);
+        if (!o.image)
+                return log_oom();
+        for (int i = optind + 1; i < argc; i++)
+                if (strv_extend(&o.command, argv[i]) < 0)
+                        return log_oom();
+
+        *ret = o;
+        o = (RunOptions){};
+        return 0;
+}

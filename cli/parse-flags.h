@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "macro.h"
+
+/* Exit status for errors of berth itself or of the daemon, as Docker's 125. */
+#define EXIT_BERTH_ERROR 125
+
+/* Docker's signal syntax: "KILL", "SIGKILL", "kill", "9". 0 and unknown names are -EINVAL. */
+int parse_signal(const char *s, int *ret);
+/* "KILL" for SIGKILL; NULL when unknown. */
+const char *signal_to_string(int sig);
+
+/* Seconds as an integer ("10"), or a Go duration ("1.5s", "2m", "100ms", "1h30m"). */
+int parse_duration_usec(const char *s, uint64_t *ret);
+
+/* One -e argument: "KEY=VAL" is taken as is; "KEY" takes the value from this process's environment and
+ * is dropped when unset. Later assignments of the same KEY replace earlier ones. */
+int env_add_argument(char ***env, const char *arg);
+/* Docker's --env-file format: KEY=VAL lines, "#" comments, blank lines, "KEY" alone as for -e.
+ * ret_line gets the offending line number on -EINVAL. */
+int env_parse_file(FILE *f, char ***env, unsigned *ret_line);
+int env_parse_file_path(const char *path, char ***env);
+
+typedef struct RunOptions {
+        char *name;
+        char **env;
+        char *workdir;
+        char *entrypoint; /* NULL: the image's; "": none */
+        char *hostname;
+        char *user;
+        bool auto_remove;
+        bool detach;
+        bool interactive;
+        char *image;
+        char **command;
+} RunOptions;
+
+void run_options_done(RunOptions *o);
+/* Flags of run/create, argv[0] being the verb. Flags end at the image: what follows is the command.
+ * Returns 0, 1 when --help was printed, or a negative errno after printing the error. */
+int parse_run_options(int argc, char *argv[], RunOptions *ret);

@@ -1,0 +1,946 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <systemd/sd-journal.h>
+#include <time.h>
+
+#include "attach.h"
+#include "bus-errors.h"
+#include "bus-util.h"
+#include "fileio.h"
+#include "json-util.h"
+#include "log.h"
+#include "output.h"
+#include "parse-flags.h"
+#include "strv.h"
+#include "verbs.h"
+
+/* Stopping waits for the container's stop timeout; give the call that much and some slack. */
+#define STOP_CALL_SLACK_USEC (UINT64_C(60) * USEC_PER_SEC)
+#define JOURNAL_FOLLOW_POLL_USEC (UINT64_C(250) * UINT64_C(1000))
+
+/* getopt_long over a verb's argv; prints Docker's hint on a bad flag. */
+static int next_option(int argc, char *argv[], const char *shortopts, const struct option *longopts) {
+        int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+        if (c == '?')
+                log_error("See 'berth %s --help'.", argv[0]);
+        return c;
+}
+
+static int require_args(int argc, char *argv[], int min, const char *usage) {
+        if (argc - optind >= min)
+                return 0;
+        log_error(
+                "\"berth %s\" requires at least %i argument%s.\nSee 'berth %s --help'.\n\nUsage:  berth %s "
+                "%s",
+                argv[0],
+                min,
+                min == 1 ? "" : "s",
+                argv[0],
+                argv[0],
+                usage);
+        return -EINVAL;
+}
+
+static int container_property_string(sd_bus *bus, const char *path, const char *name, char **ret) {
+        return sd_bus_get_property_string(bus, BERTH_BUS_NAME, path, BERTH_CONTAINER_IFACE, name, NULL, ret);
+}
+
+/* "busybox" -> "busybox:latest", as Docker names what it could not find. */
+static char *reference_with_tag(const char *image) {
+        const char *last = strrchr(image, '/');
+        char *r;
+
+        if (strchr(image, '@') || strchr(last ? last : image, ':'))
+                return strdup(image);
+        if (asprintf(&r, "%s:latest", image) < 0)
+                return NULL;
+        return r;
+}
+
+static int append_string_option(sd_bus_message *m, const char *key, const char *value) {
+        if (!value)
+                return 0;
+        return sd_bus_message_append(m, "{sv}", key, "s", value);
+}
+
+static int create_container(sd_bus *bus, const RunOptions *o, char **ret_path) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+        const char *path;
+        int r;
+
+        r = sd_bus_message_new_method_call(
+                bus, &m, BERTH_BUS_NAME, BERTH_MANAGER_PATH, BERTH_MANAGER_IFACE, "CreateContainer");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", o->image);
+        if (r >= 0)
+                r = sd_bus_message_append_strv(m, o->command);
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'a', "{sv}");
+        if (r >= 0)
+                r = append_string_option(m, "Name", o->name);
+        if (r >= 0 && o->env) {
+                r = sd_bus_message_open_container(m, 'e', "sv");
+                if (r >= 0)
+                        r = sd_bus_message_append(m, "s", "Env");
+                if (r >= 0)
+                        r = sd_bus_message_open_container(m, 'v', "as");
+                if (r >= 0)
+                        r = sd_bus_message_append_strv(m, o->env);
+                if (r >= 0)
+                        r = sd_bus_message_close_container(m);
+                if (r >= 0)
+                        r = sd_bus_message_close_container(m);
+        }
+        if (r >= 0)
+                r = append_string_option(m, "WorkingDir", o->workdir);
+        if (r >= 0 && o->entrypoint) {
+                /* Docker's --entrypoint is one word; "" clears the image's. */
+                if (isempty(o->entrypoint))
+                        r = sd_bus_message_append(m, "{sv}", "Entrypoint", "as", 0);
+                else
+                        r = sd_bus_message_append(m, "{sv}", "Entrypoint", "as", 1, o->entrypoint);
+        }
+        if (r >= 0)
+                r = append_string_option(m, "Hostname", o->hostname);
+        if (r >= 0)
+                r = append_string_option(m, "User", o->user);
+        if (r >= 0 && o->auto_remove)
+                r = sd_bus_message_append(m, "{sv}", "AutoRemove", "b", 1);
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        if (r < 0)
+                return log_error_errno(r, "berth: Failed to build the create call: %m");
+
+        r = sd_bus_call(bus, m, 0, &error, &reply);
+        if (r < 0) {
+                if (sd_bus_error_has_name(&error, BERTH_ERROR_NO_SUCH_IMAGE)) {
+                        _cleanup_free_ char *ref = reference_with_tag(o->image), *line = NULL;
+
+                        /* Docker's first line; the daemon's own words follow unless they say the same. */
+                        if (asprintf(&line, "Unable to find image '%s' locally", ref ?: o->image) < 0)
+                                return log_oom();
+                        log_error("%s", line);
+                        if (streq_ptr(error.message, line))
+                                return r;
+                }
+                bus_log_call_error("berth: ", &error, r);
+                return r;
+        }
+        r = sd_bus_message_read(reply, "o", &path);
+        if (r < 0)
+                return log_error_errno(r, "berth: Failed to parse the create reply: %m");
+        *ret_path = strdup(path);
+        return *ret_path ? 0 : log_oom();
+}
+
+static int print_container_id(sd_bus *bus, const char *path) {
+        _cleanup_free_ char *id = NULL;
+        int r = container_property_string(bus, path, "Id", &id);
+        if (r < 0)
+                return log_error_errno(r, "berth: Failed to read the container id: %m");
+        puts(id);
+        return 0;
+}
+
+static int run_or_create(int argc, char *argv[], bool start) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(run_options_done) RunOptions o = {};
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        r = parse_run_options(argc, argv, &o);
+        if (r != 0)
+                return r > 0 ? EXIT_SUCCESS : EXIT_BERTH_ERROR;
+        if (berth_bus_open(&bus) < 0)
+                return EXIT_BERTH_ERROR;
+        if (create_container(bus, &o, &path) < 0)
+                return EXIT_BERTH_ERROR;
+
+        if (!start)
+                return print_container_id(bus, path) < 0 ? EXIT_BERTH_ERROR : EXIT_SUCCESS;
+
+        if (o.detach) {
+                _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+                r = sd_bus_call_method(
+                        bus, BERTH_BUS_NAME, path, BERTH_CONTAINER_IFACE, "Start", &error, NULL, NULL);
+                if (r < 0) {
+                        bus_log_call_error("berth: ", &error, r);
+                        return bus_error_exit_status(&error);
+                }
+                return print_container_id(bus, path) < 0 ? EXIT_BERTH_ERROR : EXIT_SUCCESS;
+        }
+
+        fflush(stdout);
+        return attach_start_and_wait(bus, path, o.interactive);
+}
+
+int verb_run(int argc, char *argv[]) {
+        return run_or_create(argc, argv, true);
+}
+
+int verb_create(int argc, char *argv[]) {
+        return run_or_create(argc, argv, false);
+}
+
+/* Resolves name, calls method with the given arguments on it and prints name as Docker does.
+ * Returns 0 or a negative errno after printing the error. */
+static int call_on_container(
+        sd_bus *bus, const char *name, const char *method, uint64_t timeout, const char *types, ...) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_free_ char *path = NULL;
+        va_list ap;
+        int r;
+
+        r = bus_get_container(bus, name, &error, &path);
+        if (r >= 0)
+                r = sd_bus_message_new_method_call(
+                        bus, &m, BERTH_BUS_NAME, path, BERTH_CONTAINER_IFACE, method);
+        if (r >= 0 && types) {
+                va_start(ap, types);
+                r = sd_bus_message_appendv(m, types, ap);
+                va_end(ap);
+        }
+        if (r >= 0)
+                r = sd_bus_call(bus, m, timeout, &error, NULL);
+        if (r < 0) {
+                bus_log_call_error("", &error, r);
+                return r;
+        }
+        return 0;
+}
+
+int verb_start(int argc, char *argv[]) {
+        static const struct option options[] = {
+                {"attach", no_argument, NULL, 'a'},
+                {"interactive", no_argument, NULL, 'i'},
+                {"help", no_argument, NULL, 'H'},
+                {},
+        };
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_strv_free_ char **failed = NULL;
+        bool attach = false, interactive = false;
+        int c;
+
+        optind = 0;
+        while ((c = next_option(argc, argv, "+ai", options)) >= 0)
+                switch (c) {
+                case 'a':
+                        attach = true;
+                        break;
+                case 'i':
+                        interactive = true;
+                        break;
+                case 'H':
+                        printf("Usage:  berth start [OPTIONS] CONTAINER [CONTAINER...]\n\nStart one or more "
+                               "stopped containers\n\n"
+                               "Options:\n  -a, --attach        Attach STDOUT/STDERR and forward signals\n"
+                               "  -i, --interactive   Attach container's STDIN\n");
+                        return EXIT_SUCCESS;
+                default:
+                        return EXIT_BERTH_ERROR;
+                }
+        if (require_args(argc, argv, 1, "[OPTIONS] CONTAINER [CONTAINER...]") < 0)
+                return EXIT_FAILURE;
+        if (berth_bus_open(&bus) < 0)
+                return EXIT_FAILURE;
+
+        if (attach || interactive) {
+                _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+                _cleanup_free_ char *path = NULL;
+                int r;
+
+                if (argc - optind > 1)
+                        return log_error("you cannot start and attach multiple containers at once"),
+                               EXIT_FAILURE;
+                r = bus_get_container(bus, argv[optind], &error, &path);
+                if (r < 0)
+                        return bus_log_call_error("", &error, r), EXIT_FAILURE;
+                fflush(stdout);
+                return attach_start_and_wait(bus, path, interactive);
+        }
+
+        for (int i = optind; i < argc; i++) {
+                if (call_on_container(bus, argv[i], "Start", 0, NULL) < 0) {
+                        if (strv_extend(&failed, argv[i]) < 0)
+                                return log_oom(), EXIT_FAILURE;
+                        continue;
+                }
+                puts(argv[i]);
+        }
+        if (failed) {
+                _cleanup_free_ char *l = strv_join(failed, ", ");
+                log_error("Error: failed to start containers: %s", l ?: "");
+                return EXIT_FAILURE;
+        }
+        return EXIT_SUCCESS;
+}
+
+int verb_stop(int argc, char *argv[]) {
+        static const struct option options[] = {
+                {"time", required_argument, NULL, 't'},
+                {"help", no_argument, NULL, 'H'},
+                {},
+        };
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        uint64_t timeout = UINT64_MAX, call_timeout = 10 * 60 * USEC_PER_SEC;
+        int c, status = EXIT_SUCCESS;
+
+        optind = 0;
+        while ((c = next_option(argc, argv, "+t:", options)) >= 0)
+                switch (c) {
+                case 't':
+                        if (parse_duration_usec(optarg, &timeout) < 0)
+                                return log_error("invalid argument \"%s\" for \"-t, --time\" flag", optarg),
+                                       EXIT_BERTH_ERROR;
+                        call_timeout = timeout + STOP_CALL_SLACK_USEC;
+                        break;
+                case 'H':
+                        printf("Usage:  berth stop [OPTIONS] CONTAINER [CONTAINER...]\n\nStop one or more "
+                               "running containers\n\n"
+                               "Options:\n  -t, --time int   Seconds to wait before killing the "
+                               "container\n");
+                        return EXIT_SUCCESS;
+                default:
+                        return EXIT_BERTH_ERROR;
+                }
+        if (require_args(argc, argv, 1, "[OPTIONS] CONTAINER [CONTAINER...]") < 0)
+                return EXIT_FAILURE;
+        if (berth_bus_open(&bus) < 0)
+                return EXIT_FAILURE;
+        for (int i = optind; i < argc; i++) {
+                if (call_on_container(bus, argv[i], "Stop", call_timeout, "t", timeout) < 0)
+                        status = EXIT_FAILURE;
+                else
+                        puts(argv[i]);
+        }
+        return status;
+}
+
+int verb_kill(int argc, char *argv[]) {
+        static const struct option options[] = {
+                {"signal", required_argument, NULL, 's'},
+                {"help", no_argument, NULL, 'H'},
+                {},
+        };
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        int c, sig = SIGKILL, status = EXIT_SUCCESS;
+
+        optind = 0;
+        while ((c = next_option(argc, argv, "+s:", options)) >= 0)
+                switch (c) {
+                case 's':
+                        if (parse_signal(optarg, &sig) < 0)
+                                return log_error("invalid signal: %s", optarg), EXIT_FAILURE;
+                        break;
+                case 'H':
+                        printf("Usage:  berth kill [OPTIONS] CONTAINER [CONTAINER...]\n\nKill one or more "
+                               "running containers\n\n"
+                               "Options:\n  -s, --signal string   Signal to send to the container (default "
+                               "\"KILL\")\n");
+                        return EXIT_SUCCESS;
+                default:
+                        return EXIT_BERTH_ERROR;
+                }
+        if (require_args(argc, argv, 1, "[OPTIONS] CONTAINER [CONTAINER...]") < 0)
+                return EXIT_FAILURE;
+        if (berth_bus_open(&bus) < 0)
+                return EXIT_FAILURE;
+        for (int i = optind; i < argc; i++) {
+                if (call_on_container(bus, argv[i], "Kill", 0, "i", sig) < 0)
+                        status = EXIT_FAILURE;
+                else
+                        puts(argv[i]);
+        }
+        return status;
+}
+
+int verb_rm(int argc, char *argv[]) {
+        static const struct option options[] = {
+                {"force", no_argument, NULL, 'f'},
+                {"help", no_argument, NULL, 'H'},
+                {},
+        };
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        int c, status = EXIT_SUCCESS;
+        bool force = false;
+
+        optind = 0;
+        while ((c = next_option(argc, argv, "+f", options)) >= 0)
+                switch (c) {
+                case 'f':
+                        force = true;
+                        break;
+                case 'H':
+                        printf("Usage:  berth rm [OPTIONS] CONTAINER [CONTAINER...]\n\nRemove one or more "
+                               "containers\n\n"
+                               "Options:\n  -f, --force   Force the removal of a running container (uses "
+                               "SIGKILL)\n");
+                        return EXIT_SUCCESS;
+                default:
+                        return EXIT_BERTH_ERROR;
+                }
+        if (require_args(argc, argv, 1, "[OPTIONS] CONTAINER [CONTAINER...]") < 0)
+                return EXIT_FAILURE;
+        if (berth_bus_open(&bus) < 0)
+                return EXIT_FAILURE;
+        /* Docker goes on past a failure and reports it in the exit status. */
+        for (int i = optind; i < argc; i++) {
+                if (call_on_container(bus, argv[i], "Remove", 2 * 60 * USEC_PER_SEC, "b", force) < 0)
+                        status = EXIT_FAILURE;
+                else
+                        puts(argv[i]);
+        }
+        return status;
+}
+
+int verb_wait(int argc, char *argv[]) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        int status = EXIT_SUCCESS;
+
+        if (argc > 1 && streq(argv[1], "--help")) {
+                printf("Usage:  berth wait CONTAINER [CONTAINER...]\n\nBlock until one or more containers "
+                       "stop, then print their exit codes\n");
+                return EXIT_SUCCESS;
+        }
+        optind = 1;
+        if (argc > 1 && streq(argv[1], "--"))
+                optind = 2;
+        if (require_args(argc, argv, 1, "CONTAINER [CONTAINER...]") < 0)
+                return EXIT_FAILURE;
+        if (berth_bus_open(&bus) < 0)
+                return EXIT_FAILURE;
+        for (int i = optind; i < argc; i++) {
+                _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+                _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+                _cleanup_free_ char *path = NULL;
+                int32_t code;
+                int r;
+
+                r = bus_get_container(bus, argv[i], &error, &path);
+                if (r >= 0)
+                        r = sd_bus_message_new_method_call(
+                                bus, &m, BERTH_BUS_NAME, path, BERTH_CONTAINER_IFACE, "Wait");
+                if (r >= 0)
+                        r = sd_bus_call(bus, m, BUS_TIMEOUT_INFINITY, &error, &reply);
+                if (r >= 0)
+                        r = sd_bus_message_read(reply, "i", &code);
+                if (r < 0) {
+                        bus_log_call_error("", &error, r);
+                        status = EXIT_FAILURE;
+                        continue;
+                }
+                printf("%i\n", code);
+                fflush(stdout);
+        }
+        return status;
+}
+
+typedef struct ContainerRow {
+        const char *id, *name, *image, *image_id, *command, *state;
+        /* The fourth 't' of the row has no meaning yet (berthd sends 0). */
+        uint64_t created, started, finished, reserved;
+        int32_t exit_code;
+        uint32_t pid;
+        const char *path;
+} ContainerRow;
+
+static int compare_rows(const void *a, const void *b) {
+        const ContainerRow *x = a, *y = b;
+        /* Newest first, as Docker lists. */
+        return x->created < y->created ? 1 : x->created > y->created ? -1 : 0;
+}
+
+static cJSON *container_row_json(const ContainerRow *c, bool trunc, uint64_t now) {
+        _cleanup_json_ cJSON *o = cJSON_CreateObject();
+        _cleanup_free_ char *cmd = NULL, *quoted = NULL, *id = NULL;
+        char created[FORMAT_BUF], ago[FORMAT_BUF], status[FORMAT_BUF];
+        const char *name = c->name[0] == '/' ? c->name + 1 : c->name;
+
+        cmd = trunc ? ellipsize(c->command, 20) : strdup(c->command);
+        quoted = cmd ? quote_string(cmd) : NULL;
+        id = strndup(c->id, trunc ? SHORT_ID_LEN : strlen(c->id));
+        if (!o || !quoted || !id)
+                return NULL;
+        format_container_status(status, c->state, c->exit_code, c->started, c->finished, now);
+        if (!cJSON_AddStringToObject(o, "Command", quoted) ||
+            !cJSON_AddStringToObject(o, "CreatedAt", format_go_time(created, c->created)) ||
+            !cJSON_AddStringToObject(o, "ID", id) || !cJSON_AddStringToObject(o, "Image", c->image) ||
+            !cJSON_AddStringToObject(o, "Labels", "") || !cJSON_AddStringToObject(o, "LocalVolumes", "0") ||
+            !cJSON_AddStringToObject(o, "Mounts", "") || !cJSON_AddStringToObject(o, "Names", name) ||
+            !cJSON_AddStringToObject(o, "Networks", "") || !cJSON_AddStringToObject(o, "Ports", "") ||
+            !cJSON_AddStringToObject(o, "RunningFor", format_ago(ago, c->created, now)) ||
+            !cJSON_AddStringToObject(o, "Size", "0B") || !cJSON_AddStringToObject(o, "State", c->state) ||
+            !cJSON_AddStringToObject(o, "Status", status))
+                return NULL;
+        return TAKE_PTR(o);
+}
+
+static cJSON *ps_headers(void) {
+        static const char *const pairs[][2] = {
+                {"ID", "CONTAINER ID"},
+                {"Image", "IMAGE"},
+                {"Command", "COMMAND"},
+                {"CreatedAt", "CREATED AT"},
+                {"RunningFor", "CREATED"},
+                {"Ports", "PORTS"},
+                {"State", "STATE"},
+                {"Status", "STATUS"},
+                {"Size", "SIZE"},
+                {"Names", "NAMES"},
+                {"Labels", "LABELS"},
+                {"Mounts", "MOUNTS"},
+                {"Networks", "NETWORKS"},
+                {"LocalVolumes", "LOCAL VOLUMES"},
+        };
+        cJSON *h = cJSON_CreateObject();
+        for (size_t i = 0; h && i < ELEMENTSOF(pairs); i++)
+                if (!cJSON_AddStringToObject(h, pairs[i][0], pairs[i][1]))
+                        return cJSON_Delete(h), NULL;
+        return h;
+}
+
+int verb_ps(int argc, char *argv[]) {
+        static const struct option options[] = {
+                {"all", no_argument, NULL, 'a'},
+                {"quiet", no_argument, NULL, 'q'},
+                {"no-trunc", no_argument, NULL, 'N'},
+                {"format", required_argument, NULL, 'F'},
+                {"help", no_argument, NULL, 'H'},
+                {},
+        };
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_free_ ContainerRow *rows = NULL;
+        _cleanup_free_ char *body = NULL;
+        _cleanup_(table_freep) Table *table = NULL;
+        _cleanup_json_ cJSON *headers = NULL, *list = NULL;
+        const char *format_arg = NULL;
+        bool all = false, quiet = false, trunc = true;
+        OutputFormat format;
+        size_t n = 0;
+        uint64_t now = now_realtime_usec();
+        int c, r;
+
+        optind = 0;
+        while ((c = next_option(argc, argv, "+aq", options)) >= 0)
+                switch (c) {
+                case 'a':
+                        all = true;
+                        break;
+                case 'q':
+                        quiet = true;
+                        break;
+                case 'N':
+                        trunc = false;
+                        break;
+                case 'F':
+                        format_arg = optarg;
+                        break;
+                case 'H':
+                        printf("Usage:  berth ps [OPTIONS]\n\nList containers\n\nAliases:\n  berth "
+                               "container ls, berth container list, berth container ps, berth ps\n\n"
+                               "Options:\n  -a, --all             Show all containers (default shows just "
+                               "running)\n"
+                               "      --format string   Format output: table, json, or a template such as "
+                               "'{{.ID}} {{.Names}}'\n"
+                               "      --no-trunc        Don't truncate output\n"
+                               "  -q, --quiet           Only display container IDs\n");
+                        return EXIT_SUCCESS;
+                default:
+                        return EXIT_BERTH_ERROR;
+                }
+        if (optind < argc)
+                return log_error("\"berth %s\" accepts no arguments.", argv[0]), EXIT_FAILURE;
+        if (output_format_parse(format_arg, &format, &body) < 0)
+                return log_oom(), EXIT_FAILURE;
+        if (berth_bus_open(&bus) < 0)
+                return EXIT_FAILURE;
+
+        r = sd_bus_call_method(
+                bus,
+                BERTH_BUS_NAME,
+                BERTH_MANAGER_PATH,
+                BERTH_MANAGER_IFACE,
+                "ListContainers",
+                &error,
+                &reply,
+                "b",
+                all);
+        if (r < 0)
+                return bus_log_call_error("", &error, r), EXIT_FAILURE;
+        r = sd_bus_message_enter_container(reply, 'a', "(ssssssttttiuo)");
+        while (r >= 0) {
+                ContainerRow row;
+                r = sd_bus_message_read(
+                        reply,
+                        "(ssssssttttiuo)",
+                        &row.id,
+                        &row.name,
+                        &row.image,
+                        &row.image_id,
+                        &row.command,
+                        &row.state,
+                        &row.created,
+                        &row.started,
+                        &row.finished,
+                        &row.reserved,
+                        &row.exit_code,
+                        &row.pid,
+                        &row.path);
+                if (r <= 0)
+                        break;
+                ContainerRow *a = realloc(rows, sizeof(ContainerRow) * (n + 1));
+                if (!a)
+                        return log_oom(), EXIT_FAILURE;
+                rows = a;
+                rows[n++] = row;
+        }
+        if (r < 0)
+                return log_error_errno(r, "Failed to parse the container list: %m"), EXIT_FAILURE;
+        if (n > 0)
+                qsort(rows, n, sizeof(ContainerRow), compare_rows);
+
+        if (quiet) {
+                for (size_t i = 0; i < n; i++)
+                        printf("%.*s\n", trunc ? SHORT_ID_LEN : (int)strlen(rows[i].id), rows[i].id);
+                return EXIT_SUCCESS;
+        }
+
+        list = cJSON_CreateArray();
+        headers = ps_headers();
+        if (!list || !headers)
+                return log_oom(), EXIT_FAILURE;
+        for (size_t i = 0; i < n; i++) {
+                cJSON *o = container_row_json(&rows[i], trunc, now);
+                if (!o)
+                        return log_oom(), EXIT_FAILURE;
+                cJSON_AddItemToArray(list, o);
+        }
+
+        if (format != OUTPUT_DEFAULT) {
+                _cleanup_free_ cJSON **items = calloc(n + 1, sizeof(cJSON *));
+                size_t i = 0;
+                cJSON *o;
+
+                if (!items)
+                        return log_oom(), EXIT_FAILURE;
+                cJSON_ArrayForEach (o, list)
+                        items[i++] = o;
+                return print_formatted_rows(items, n, format, body, headers) < 0 ? EXIT_FAILURE
+                                                                                 : EXIT_SUCCESS;
+        }
+
+        table = table_new(7);
+        if (!table)
+                return log_oom(), EXIT_FAILURE;
+        r = table_add_row(
+                table, STRV_MAKE("CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"));
+        cJSON *o;
+        cJSON_ArrayForEach (o, list) {
+                if (r < 0)
+                        break;
+                r = table_add_row(
+                        table,
+                        STRV_MAKE(
+                                json_get_string(o, "ID"),
+                                json_get_string(o, "Image"),
+                                json_get_string(o, "Command"),
+                                json_get_string(o, "RunningFor"),
+                                json_get_string(o, "Status"),
+                                "",
+                                json_get_string(o, "Names")));
+        }
+        if (r < 0)
+                return log_oom(), EXIT_FAILURE;
+        return table_print(table, stdout) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+static int strv_tail_json(const cJSON *strv, size_t skip, cJSON **ret) {
+        cJSON *a = cJSON_CreateArray(), *e;
+        size_t i = 0;
+
+        if (!a)
+                return -ENOMEM;
+        cJSON_ArrayForEach (e, strv)
+                if (i++ >= skip)
+                        cJSON_AddItemToArray(a, cJSON_Duplicate(e, false));
+        *ret = a;
+        return 0;
+}
+
+static int container_inspect_json(sd_bus *bus, const char *path, sd_bus_error *error, cJSON **ret) {
+        _cleanup_json_ cJSON *p = NULL, *o = NULL;
+        cJSON *state, *config, *host, *args;
+        const cJSON *command;
+        char t1[FORMAT_BUF], t2[FORMAT_BUF], t3[FORMAT_BUF];
+        _cleanup_free_ char *image_id = NULL, *name = NULL;
+        const char *status;
+        int r;
+
+        r = bus_get_all_properties(bus, path, BERTH_CONTAINER_IFACE, error, &p);
+        if (r < 0)
+                return r;
+        command = cJSON_GetObjectItemCaseSensitive(p, "Command");
+        status = json_get_string(p, "State") ?: "";
+        image_id = image_id_full(json_get_string(p, "ImageId") ?: "");
+        if (asprintf(&name, "/%s", json_get_string(p, "Name") ?: "") < 0 || !image_id)
+                return -ENOMEM;
+
+        o = cJSON_CreateObject();
+        state = cJSON_CreateObject();
+        config = cJSON_CreateObject();
+        host = cJSON_CreateObject();
+        if (!o || !state || !config || !host) {
+                cJSON_Delete(state), cJSON_Delete(config), cJSON_Delete(host);
+                return -ENOMEM;
+        }
+        r = strv_tail_json(command, 1, &args);
+        if (r < 0) {
+                cJSON_Delete(state), cJSON_Delete(config), cJSON_Delete(host);
+                return r;
+        }
+
+        cJSON_AddStringToObject(o, "Id", json_get_string(p, "Id") ?: "");
+        cJSON_AddStringToObject(
+                o, "Created", format_rfc3339nano(t1, (uint64_t)json_get_integer(p, "CreatedAt", 0)));
+        cJSON_AddStringToObject(o, "Path", cJSON_GetStringValue(cJSON_GetArrayItem(command, 0)) ?: "");
+        cJSON_AddItemToObject(o, "Args", args);
+
+        cJSON_AddStringToObject(state, "Status", status);
+        cJSON_AddBoolToObject(state, "Running", streq(status, "running"));
+        cJSON_AddBoolToObject(state, "Paused", false);
+        cJSON_AddBoolToObject(state, "Restarting", false);
+        cJSON_AddBoolToObject(state, "OOMKilled", false);
+        cJSON_AddBoolToObject(state, "Dead", false);
+        cJSON_AddNumberToObject(
+                state, "Pid", streq(status, "running") ? (double)json_get_integer(p, "Pid", 0) : 0);
+        cJSON_AddNumberToObject(state, "ExitCode", (double)json_get_integer(p, "ExitCode", 0));
+        cJSON_AddStringToObject(state, "Error", "");
+        cJSON_AddStringToObject(
+                state, "StartedAt", format_rfc3339nano(t2, (uint64_t)json_get_integer(p, "StartedAt", 0)));
+        cJSON_AddStringToObject(
+                state, "FinishedAt", format_rfc3339nano(t3, (uint64_t)json_get_integer(p, "FinishedAt", 0)));
+        cJSON_AddItemToObject(o, "State", state);
+
+        cJSON_AddStringToObject(o, "Image", image_id);
+        cJSON_AddStringToObject(o, "Name", name);
+        cJSON_AddNumberToObject(o, "RestartCount", 0);
+
+        cJSON_AddStringToObject(config, "Hostname", json_get_string(p, "Hostname") ?: "");
+        cJSON_AddStringToObject(config, "User", json_get_string(p, "User") ?: "");
+        cJSON_AddItemToObject(
+                config,
+                "Env",
+                cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(p, "Env"), true) ?: cJSON_CreateArray());
+        cJSON_AddItemToObject(config, "Cmd", cJSON_Duplicate(command, true) ?: cJSON_CreateArray());
+        cJSON_AddStringToObject(config, "Image", json_get_string(p, "Image") ?: "");
+        cJSON_AddStringToObject(config, "WorkingDir", json_get_string(p, "WorkingDir") ?: "");
+        /* The daemon reports the resolved command line; the entrypoint is part of Cmd. */
+        cJSON_AddNullToObject(config, "Entrypoint");
+        cJSON_AddItemToObject(o, "Config", config);
+
+        cJSON_AddBoolToObject(host, "AutoRemove", json_get_bool(p, "AutoRemove", false));
+        cJSON_AddItemToObject(o, "HostConfig", host);
+
+        *ret = TAKE_PTR(o);
+        return 0;
+}
+
+int verb_inspect(int argc, char *argv[]) {
+        static const struct option options[] = {
+                {"format", required_argument, NULL, 'f'},
+                {"type", required_argument, NULL, 'T'},
+                {"help", no_argument, NULL, 'H'},
+                {},
+        };
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_json_ cJSON *array = NULL;
+        _cleanup_free_ char *body = NULL;
+        const char *format_arg = NULL, *type = NULL;
+        OutputFormat format;
+        int c, r, status = EXIT_SUCCESS;
+
+        optind = 0;
+        while ((c = next_option(argc, argv, "+f:", options)) >= 0)
+                switch (c) {
+                case 'f':
+                        format_arg = optarg;
+                        break;
+                case 'T':
+                        if (!streq(optarg, "container") && !streq(optarg, "image"))
+                                return log_error("\"%s\" is not a valid value for --type", optarg),
+                                       EXIT_FAILURE;
+                        type = optarg;
+                        break;
+                case 'H':
+                        printf("Usage:  berth inspect [OPTIONS] NAME|ID [NAME|ID...]\n\nReturn low-level "
+                               "information on containers and images\n\n"
+                               "Options:\n  -f, --format string   Format output using a template such as "
+                               "'{{.State.ExitCode}}'\n"
+                               "      --type string     Only inspect objects of this type (container or "
+                               "image)\n");
+                        return EXIT_SUCCESS;
+                default:
+                        return EXIT_BERTH_ERROR;
+                }
+        if (streq(argv[0], "image-inspect"))
+                type = "image";
+        if (require_args(argc, argv, 1, "[OPTIONS] NAME|ID [NAME|ID...]") < 0)
+                return EXIT_FAILURE;
+        if (output_format_parse(format_arg, &format, &body) < 0)
+                return log_oom(), EXIT_FAILURE;
+        if (berth_bus_open(&bus) < 0)
+                return EXIT_FAILURE;
+        array = cJSON_CreateArray();
+        if (!array)
+                return log_oom(), EXIT_FAILURE;
+
+        for (int i = optind; i < argc; i++) {
+                _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+                _cleanup_free_ char *path = NULL;
+                cJSON *o = NULL;
+
+                r = -ENOENT;
+                if (!streq_ptr(type, "image")) {
+                        r = bus_get_container(bus, argv[i], &error, &path);
+                        if (r >= 0)
+                                r = container_inspect_json(bus, path, &error, &o);
+                }
+                if (r < 0 && !streq_ptr(type, "container") &&
+                    (!sd_bus_error_is_set(&error) ||
+                     sd_bus_error_has_name(&error, BERTH_ERROR_NO_SUCH_CONTAINER))) {
+                        sd_bus_error_free(&error);
+                        free(path);
+                        path = NULL;
+                        r = bus_get_image(bus, argv[i], &error, &path);
+                        if (r >= 0)
+                                r = image_inspect_json(bus, path, &error, &o);
+                }
+                if (r < 0) {
+                        if (sd_bus_error_has_names(
+                                    &error, BERTH_ERROR_NO_SUCH_CONTAINER, BERTH_ERROR_NO_SUCH_IMAGE))
+                                log_error("Error: No such object: %s", argv[i]);
+                        else
+                                bus_log_call_error("", &error, r);
+                        status = EXIT_FAILURE;
+                        continue;
+                }
+                cJSON_AddItemToArray(array, o);
+        }
+
+        if (format == OUTPUT_TEMPLATE || format == OUTPUT_TABLE_TEMPLATE) {
+                cJSON *o;
+                cJSON_ArrayForEach (o, array) {
+                        _cleanup_free_ char *s = NULL;
+                        r = template_render(body, o, &s);
+                        if (r < 0)
+                                return log_error("template parsing error: %s", body), EXIT_FAILURE;
+                        puts(s);
+                }
+        } else {
+                _cleanup_free_ char *s = json_print_indented(array);
+                if (!s)
+                        return log_oom(), EXIT_FAILURE;
+                puts(s);
+        }
+        return status;
+}
+
+static int journal_print_entry(sd_journal *j) {
+        const void *data;
+        size_t size;
+        int fd = STDOUT_FILENO, r;
+
+        /* PRIORITY=3 is what the runtime gives the container's stderr. */
+        r = sd_journal_get_data(j, "PRIORITY", &data, &size);
+        if (r >= 0 && size == STRLEN("PRIORITY=3") && memcmp(data, "PRIORITY=3", size) == 0)
+                fd = STDERR_FILENO;
+        r = sd_journal_get_data(j, "MESSAGE", &data, &size);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return r;
+        fflush(stdout);
+        r = loop_write(fd, (const char *)data + STRLEN("MESSAGE="), size - STRLEN("MESSAGE="));
+        if (r >= 0)
+                r = loop_write(fd, "\n", 1);
+        return r;
+}
+
+static bool container_running(sd_bus *bus, const char *path) {
+        _cleanup_free_ char *state = NULL;
+        if (container_property_string(bus, path, "State", &state) < 0)
+                return false;
+        return streq(state, "running") || streq(state, "created");
+}
+
+int verb_logs(int argc, char *argv[]) {
+        static const struct option options[] = {
+                {"follow", no_argument, NULL, 'f'},
+                {"help", no_argument, NULL, 'H'},
+                {},
+        };
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_journal_closep) sd_journal *j = NULL;
+        _cleanup_free_ char *path = NULL, *id = NULL, *match = NULL;
+        bool follow = false;
+        int c, r;
+
+        optind = 0;
+        while ((c = next_option(argc, argv, "+f", options)) >= 0)
+                switch (c) {
+                case 'f':
+                        follow = true;
+                        break;
+                case 'H':
+                        printf("Usage:  berth logs [OPTIONS] CONTAINER\n\nFetch the logs of a container "
+                               "(from the journal)\n\n"
+                               "Options:\n  -f, --follow   Follow log output\n");
+                        return EXIT_SUCCESS;
+                default:
+                        return EXIT_BERTH_ERROR;
+                }
+        if (argc - optind != 1)
+                return log_error("\"berth logs\" requires exactly 1 argument.\nSee 'berth logs --help'."),
+                       EXIT_FAILURE;
+        if (berth_bus_open(&bus) < 0)
+                return EXIT_FAILURE;
+        r = bus_get_container(bus, argv[optind], &error, &path);
+        if (r >= 0)
+                r = container_property_string(bus, path, "Id", &id);
+        if (r < 0)
+                return bus_log_call_error("", &error, r), EXIT_FAILURE;
+
+        r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM);
+        if (r < 0)
+                return log_error_errno(r, "Failed to open the journal: %m"), EXIT_FAILURE;
+        (void)sd_journal_set_data_threshold(j, 0);
+        if (asprintf(&match, "CONTAINER_ID_FULL=%s", id) < 0)
+                return log_oom(), EXIT_FAILURE;
+        r = sd_journal_add_match(j, match, 0);
+        if (r < 0)
+                return log_error_errno(r, "Failed to add journal match: %m"), EXIT_FAILURE;
+
+        for (;;) {
+                while ((r = sd_journal_next(j)) > 0) {
+                        r = journal_print_entry(j);
+                        if (r < 0)
+                                return log_error_errno(r, "Failed to print log entry: %m"), EXIT_FAILURE;
+                }
+                if (r < 0)
+                        return log_error_errno(r, "Failed to read the journal: %m"), EXIT_FAILURE;
+                if (!follow || !container_running(bus, path))
+                        break;
+                r = sd_journal_wait(j, JOURNAL_FOLLOW_POLL_USEC);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to wait for the journal: %m"), EXIT_FAILURE;
+        }
+        return EXIT_SUCCESS;
+}

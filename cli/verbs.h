@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <cjson/cJSON.h>
+#include <systemd/sd-bus.h>
+
+/* Each verb gets its own argv (argv[0] = the verb's name) and returns the process exit status. */
+
+int verb_run(int argc, char *argv[]);
+int verb_create(int argc, char *argv[]);
+int verb_start(int argc, char *argv[]);
+int verb_stop(int argc, char *argv[]);
+int verb_kill(int argc, char *argv[]);
+int verb_rm(int argc, char *argv[]);
+int verb_ps(int argc, char *argv[]);
+int verb_inspect(int argc, char *argv[]);
+int verb_wait(int argc, char *argv[]);
+int verb_logs(int argc, char *argv[]);
+
+int verb_images(int argc, char *argv[]);
+int verb_load(int argc, char *argv[]);
+int verb_import(int argc, char *argv[]);
+/* The Docker-shaped inspect object of the image at path (inspect falls back to images). */
+int image_inspect_json(sd_bus *bus, const char *path, sd_bus_error *error, cJSON **ret);
+
+int verb_version(int argc, char *argv[]);
+int verb_info(int argc, char *argv[]);
