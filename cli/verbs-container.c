@@ -9,6 +9,7 @@
 #include "attach.h"
 #include "bus-errors.h"
 #include "bus-util.h"
+#include "container-list.h"
 #include "fileio.h"
 #include "json-util.h"
 #include "log.h"
@@ -440,15 +441,6 @@ int verb_wait(int argc, char *argv[]) {
         return status;
 }
 
-typedef struct ContainerRow {
-        const char *id, *name, *image, *image_id, *command, *state;
-        /* The fourth 't' of the row has no meaning yet (berthd sends 0). */
-        uint64_t created, started, finished, reserved;
-        int32_t exit_code;
-        uint32_t pid;
-        const char *path;
-} ContainerRow;
-
 static int compare_rows(const void *a, const void *b) {
         const ContainerRow *x = a, *y = b;
         /* Newest first, as Docker lists. */
@@ -562,47 +554,8 @@ int verb_ps(int argc, char *argv[]) {
         if (berth_bus_open(&bus) < 0)
                 return EXIT_FAILURE;
 
-        r = sd_bus_call_method(
-                bus,
-                BERTH_BUS_NAME,
-                BERTH_MANAGER_PATH,
-                BERTH_MANAGER_IFACE,
-                "ListContainers",
-                &error,
-                &reply,
-                "b",
-                all);
-        if (r < 0)
-                return bus_log_call_error("", &error, r), EXIT_FAILURE;
-        r = sd_bus_message_enter_container(reply, 'a', "(ssssssttttiuo)");
-        while (r >= 0) {
-                ContainerRow row;
-                r = sd_bus_message_read(
-                        reply,
-                        "(ssssssttttiuo)",
-                        &row.id,
-                        &row.name,
-                        &row.image,
-                        &row.image_id,
-                        &row.command,
-                        &row.state,
-                        &row.created,
-                        &row.started,
-                        &row.finished,
-                        &row.reserved,
-                        &row.exit_code,
-                        &row.pid,
-                        &row.path);
-                if (r <= 0)
-                        break;
-                ContainerRow *a = realloc(rows, sizeof(ContainerRow) * (n + 1));
-                if (!a)
-                        return log_oom(), EXIT_FAILURE;
-                rows = a;
-                rows[n++] = row;
-        }
-        if (r < 0)
-                return log_error_errno(r, "Failed to parse the container list: %m"), EXIT_FAILURE;
+        if (container_list_fetch(bus, all, &reply, &rows, &n) < 0)
+                return EXIT_FAILURE;
         if (n > 0)
                 qsort(rows, n, sizeof(ContainerRow), compare_rows);
 

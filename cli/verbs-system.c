@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "bus-util.h"
+#include "container-list.h"
 #include "fileio.h"
 #include "log.h"
 #include "output.h"
@@ -74,49 +75,17 @@ int verb_version(int argc, char *argv[]) {
 
 static int count_containers(sd_bus *bus, unsigned *ret_total, unsigned *ret_running) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
-        unsigned total = 0, running = 0;
-        const char *state;
+        _cleanup_free_ ContainerRow *rows = NULL;
+        unsigned running = 0;
+        size_t n;
         int r;
 
-        r = sd_bus_call_method(
-                bus,
-                BERTH_BUS_NAME,
-                BERTH_MANAGER_PATH,
-                BERTH_MANAGER_IFACE,
-                "ListContainers",
-                &error,
-                &reply,
-                "b",
-                1);
+        r = container_list_fetch(bus, true, &reply, &rows, &n);
         if (r < 0)
-                return bus_log_call_error("", &error, r), r;
-        r = sd_bus_message_enter_container(reply, 'a', "(ssssssttttiuo)");
-        while (r >= 0) {
-                r = sd_bus_message_read(
-                        reply,
-                        "(ssssssttttiuo)",
-                        NULL,
-                        NULL,
-                        NULL,
-                        NULL,
-                        NULL,
-                        &state,
-                        NULL,
-                        NULL,
-                        NULL,
-                        NULL,
-                        NULL,
-                        NULL,
-                        NULL);
-                if (r <= 0)
-                        break;
-                total++;
-                running += streq(state, "running");
-        }
-        if (r < 0)
-                return log_error_errno(r, "Failed to parse the container list: %m");
-        *ret_total = total;
+                return r;
+        for (size_t i = 0; i < n; i++)
+                running += streq(rows[i].state, "running");
+        *ret_total = n;
         *ret_running = running;
         return 0;
 }

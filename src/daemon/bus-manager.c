@@ -194,7 +194,7 @@ static int method_list_containers(sd_bus_message *msg, void *userdata, sd_bus_er
         r = sd_bus_message_new_method_return(msg, &reply);
         if (r < 0)
                 return r;
-        r = sd_bus_message_open_container(reply, 'a', "(ssssssttttiuo)");
+        r = sd_bus_message_open_container(reply, 'a', "(sssssstttiuo)");
         if (r < 0)
                 return r;
         for (Container *c = m->containers; c; c = c->next) {
@@ -207,7 +207,7 @@ static int method_list_containers(sd_bus_message *msg, void *userdata, sd_bus_er
                         return -ENOMEM;
                 r = sd_bus_message_append(
                         reply,
-                        "(ssssssttttiuo)",
+                        "(sssssstttiuo)",
                         c->id,
                         c->name,
                         c->image,
@@ -217,7 +217,6 @@ static int method_list_containers(sd_bus_message *msg, void *userdata, sd_bus_er
                         c->created_at,
                         c->started_at,
                         c->finished_at,
-                        (uint64_t)0,
                         c->exit_code,
                         c->pid,
                         c->object_path);
@@ -251,7 +250,7 @@ const sd_bus_vtable bus_manager_vtable[] = {
         SD_BUS_METHOD_WITH_ARGS(
                 "ListContainers",
                 SD_BUS_ARGS("b", all),
-                SD_BUS_RESULT("a(ssssssttttiuo)", containers),
+                SD_BUS_RESULT("a(sssssstttiuo)", containers),
                 method_list_containers,
                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS(

@@ -64,7 +64,8 @@ static int resolve_user(const ContainerInit *c, UserCreds *ret) {
                         .uid = s->uid,
                         .gid = s->gid,
                         .n_groups = MIN(s->n_additional_gids, USER_MAX_GROUPS)};
-                memcpy(ret->groups, s->additional_gids, ret->n_groups * sizeof(gid_t));
+                if (ret->n_groups > 0)
+                        memcpy(ret->groups, s->additional_gids, ret->n_groups * sizeof(gid_t));
                 /* HOME still comes from passwd when the uid has an entry. */
                 if (read_full_file_at(AT_FDCWD, "/etc/passwd", ACCOUNT_FILE_MAX, &passwd, NULL) >= 0) {
                         char spec[16];
