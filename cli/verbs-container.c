@@ -507,7 +507,6 @@ int verb_ps(int argc, char *argv[]) {
         };
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_free_ ContainerRow *rows = NULL;
         _cleanup_free_ char *body = NULL;
         _cleanup_(table_freep) Table *table = NULL;

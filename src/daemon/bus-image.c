@@ -311,6 +311,16 @@ static void emit_new_images(Manager *m, char **before, char **after) {
         }
 }
 
+/* The store logged why it refused the input; that reason is what the caller needs to read. */
+static int image_error(sd_bus_error *error, int r, const char *what) {
+        const char *reason = log_first_error();
+
+        if (reason)
+                return sd_bus_error_setf(error, BERTH_ERROR_INVALID_IMAGE, "%s: %s", what, reason);
+        errno = -r;
+        return sd_bus_error_setf(error, BERTH_ERROR_INVALID_IMAGE, "%s: %m", what);
+}
+
 int bus_image_method_load(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_strv_free_ char **loaded = NULL, **before = NULL, **after = NULL;
@@ -325,12 +335,10 @@ int bus_image_method_load(sd_bus_message *msg, void *userdata, sd_bus_error *err
         if (r < 0)
                 return r;
 
+        log_reset_first_error();
         r = image_store_load_archive(m->image_store, fd, &loaded);
-        if (r < 0) {
-                errno = -r;
-                return sd_bus_error_setf(
-                        error, BERTH_ERROR_INVALID_IMAGE, "Failed to load the image archive: %m");
-        }
+        if (r < 0)
+                return image_error(error, r, "Failed to load the image archive");
 
         if (list_image_ids(m->image_store, &after) >= 0)
                 emit_new_images(m, before, after);
@@ -362,12 +370,10 @@ int bus_image_method_import(sd_bus_message *msg, void *userdata, sd_bus_error *e
         if (r < 0)
                 return r;
 
+        log_reset_first_error();
         r = image_store_import_rootfs(m->image_store, fd, ref, &id);
-        if (r < 0) {
-                errno = -r;
-                return sd_bus_error_setf(
-                        error, BERTH_ERROR_INVALID_IMAGE, "Failed to import the tarball: %m");
-        }
+        if (r < 0)
+                return image_error(error, r, "Failed to import the tarball");
 
         if (list_image_ids(m->image_store, &after) >= 0)
                 emit_new_images(m, before, after);

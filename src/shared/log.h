@@ -12,6 +12,11 @@ void log_set_max_level(int level);
 int log_get_max_level(void);
 void log_set_prefix_priority(bool on);
 
+/* The first error-level message logged since log_reset_first_error(), or NULL. berthd turns a failed
+ * library call into a D-Bus error with it, so the caller reads the real reason, not just an errno. */
+void log_reset_first_error(void);
+const char *log_first_error(void);
+
 int log_internal(int level, int error, const char *file, int line, const char *func, const char *format, ...)
         _printf_(6, 7);
 

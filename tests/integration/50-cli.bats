@@ -311,8 +311,10 @@ teardown() {
         head -c 20000 "$(berth_test_image busybox-docker.tar)" >"$BATS_TEST_TMPDIR/truncated.tar"
         run "$BERTH" load -i "$BATS_TEST_TMPDIR/truncated.tar"
         [[ $status -ne 0 ]]
+        [[ $output == *"Truncated tar archive"* ]]
         run bash -c "echo garbage | '$BERTH' load"
         [[ $status -ne 0 ]]
+        [[ $output == *"Unrecognized archive format"* ]]
         [[ $("$BERTH" images -q | sort) == "$before" ]]
 }
 
