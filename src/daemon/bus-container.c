@@ -5,6 +5,7 @@
 #include "bus-util.h"
 #include "container-lifecycle.h"
 #include "log.h"
+#include "strv.h"
 
 static int property_get_state(
         sd_bus *bus,
@@ -18,7 +19,8 @@ static int property_get_state(
         return sd_bus_message_append(reply, "s", container_state_to_string(c->state));
 }
 
-static int property_get_auto_remove(
+/* The bool at the entry's offset: sd-bus itself would read an int for "b". */
+static int property_get_bool(
         sd_bus *bus,
         const char *path,
         const char *interface,
@@ -26,20 +28,7 @@ static int property_get_auto_remove(
         sd_bus_message *reply,
         void *userdata,
         sd_bus_error *error) {
-        Container *c = userdata;
-        return sd_bus_message_append(reply, "b", c->auto_remove);
-}
-
-static int property_get_strv(
-        sd_bus *bus,
-        const char *path,
-        const char *interface,
-        const char *property,
-        sd_bus_message *reply,
-        void *userdata,
-        sd_bus_error *error) {
-        char ***l = userdata;
-        return sd_bus_message_append_strv(reply, *l);
+        return sd_bus_message_append(reply, "b", *(bool *)userdata);
 }
 
 /* The verbs may reply later: > 0 tells sd-bus the call is taken care of (0 would make it look for
@@ -103,12 +92,12 @@ const sd_bus_vtable bus_container_vtable[] = {
         SD_BUS_PROPERTY("Name", "s", NULL, offsetof(Container, name), CONST_FLAGS),
         SD_BUS_PROPERTY("Image", "s", NULL, offsetof(Container, image), CONST_FLAGS),
         SD_BUS_PROPERTY("ImageId", "s", NULL, offsetof(Container, image_id), CONST_FLAGS),
-        SD_BUS_PROPERTY("Command", "as", property_get_strv, offsetof(Container, command), CONST_FLAGS),
-        SD_BUS_PROPERTY("Env", "as", property_get_strv, offsetof(Container, env), CONST_FLAGS),
+        SD_BUS_PROPERTY("Command", "as", NULL, offsetof(Container, command), CONST_FLAGS),
+        SD_BUS_PROPERTY("Env", "as", NULL, offsetof(Container, env), CONST_FLAGS),
         SD_BUS_PROPERTY("WorkingDir", "s", NULL, offsetof(Container, working_dir), CONST_FLAGS),
         SD_BUS_PROPERTY("User", "s", NULL, offsetof(Container, user), CONST_FLAGS),
         SD_BUS_PROPERTY("Hostname", "s", NULL, offsetof(Container, hostname), CONST_FLAGS),
-        SD_BUS_PROPERTY("AutoRemove", "b", property_get_auto_remove, 0, CONST_FLAGS),
+        SD_BUS_PROPERTY("AutoRemove", "b", property_get_bool, offsetof(Container, auto_remove), CONST_FLAGS),
         SD_BUS_PROPERTY("Unit", "s", NULL, offsetof(Container, unit), CONST_FLAGS),
         SD_BUS_PROPERTY("CreatedAt", "t", NULL, offsetof(Container, created_at), CONST_FLAGS),
         SD_BUS_PROPERTY("State", "s", property_get_state, 0, CHANGE_FLAGS),
@@ -170,44 +159,28 @@ static int container_object_find(
 
 static int container_node_enumerator(
         sd_bus *bus, const char *path, void *userdata, char ***nodes, sd_bus_error *error) {
+        _cleanup_strv_free_ char **l = NULL;
         Manager *m = userdata;
-        char **l;
-        size_t i = 0;
+        int r;
 
-        l = calloc(m->n_containers + 1, sizeof(char *));
-        if (!l)
-                return -ENOMEM;
         for (Container *c = m->containers; c; c = c->next) {
-                l[i] = strdup(c->object_path);
-                if (!l[i]) {
-                        while (i > 0)
-                                free(l[--i]);
-                        free(l);
-                        return -ENOMEM;
-                }
-                i++;
+                r = strv_extend(&l, c->object_path);
+                if (r < 0)
+                        return r;
         }
-        *nodes = l;
+        *nodes = TAKE_PTR(l);
         return 1;
 }
 
 int bus_container_register(Manager *m) {
-        int r;
-
-        r = sd_bus_add_fallback_vtable(
+        return bus_add_object_class(
                 m->bus,
-                NULL,
                 BERTH_CONTAINER_PREFIX,
                 BERTH_CONTAINER_IFACE,
                 bus_container_vtable,
                 container_object_find,
+                container_node_enumerator,
                 m);
-        if (r < 0)
-                return log_error_errno(r, "Failed to add the container vtable: %m");
-        r = sd_bus_add_node_enumerator(m->bus, NULL, BERTH_CONTAINER_PREFIX, container_node_enumerator, m);
-        if (r < 0)
-                return log_error_errno(r, "Failed to add the container enumerator: %m");
-        return 0;
 }
 
 void bus_container_emit_changed(Container *c) {

@@ -7,7 +7,7 @@
 #include "strv.h"
 
 static void image_listp(Image ***l) {
-        /* image_store_list() results: the count is not stored, the array is NULL-terminated below. */
+        /* image_store_list()'s array is NULL-terminated. */
         if (!*l)
                 return;
         for (Image **i = *l; *i; i++)
@@ -15,50 +15,44 @@ static void image_listp(Image ***l) {
         free(*l);
 }
 
-/* image_store_list(), NULL-terminated. */
-static int list_images(ImageStore *store, Image ***ret) {
-        Image **l = NULL, **t;
-        size_t n = 0;
+static int image_path(const char *id, char **ret) {
+        return sd_bus_path_encode(BERTH_IMAGE_PREFIX, strncmp(id, "sha256:", 7) == 0 ? id + 7 : id, ret);
+}
+
+/* f() of every string of l, in order. */
+static int strv_map(char **l, int (*f)(const char *s, char **ret), char ***ret) {
+        _cleanup_strv_free_ char **mapped = NULL;
         int r;
 
-        r = image_store_list(store, &l, &n);
-        if (r < 0)
-                return r;
-        t = realloc(l, (n + 1) * sizeof(Image *));
-        if (!t) {
-                for (size_t i = 0; i < n; i++)
-                        image_free(l[i]);
-                free(l);
-                return -ENOMEM;
+        STRV_FOREACH (s, l) {
+                char *t = NULL;
+
+                r = f(*s, &t);
+                if (r < 0)
+                        return r;
+                r = strv_consume(&mapped, t);
+                if (r < 0)
+                        return r;
         }
-        t[n] = NULL;
-        *ret = t;
+        *ret = TAKE_PTR(mapped);
         return 0;
 }
 
-static const char *image_hex(const char *id) {
-        return strncmp(id, "sha256:", 7) == 0 ? id + 7 : id;
-}
-
-static int image_path(const Image *image, char **ret) {
-        return sd_bus_path_encode(BERTH_IMAGE_PREFIX, image_hex(image->id), ret);
-}
-
-static int familiar_tags(char **tags, char ***ret) {
-        _cleanup_strv_free_ char **l = NULL;
+static int list_image_ids(ImageStore *store, char ***ret) {
+        _cleanup_(image_listp) Image **images = NULL;
+        _cleanup_strv_free_ char **ids = NULL;
+        size_t n;
         int r;
 
-        STRV_FOREACH (t, tags) {
-                char *f = NULL;
-
-                r = reference_familiar(*t, &f);
-                if (r < 0)
-                        return r;
-                r = strv_consume(&l, f);
+        r = image_store_list(store, &images, &n);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++) {
+                r = strv_extend(&ids, images[i]->id);
                 if (r < 0)
                         return r;
         }
-        *ret = TAKE_PTR(l);
+        *ret = TAKE_PTR(ids);
         return 0;
 }
 
@@ -97,7 +91,7 @@ static int property_get_image(
                 return sd_bus_message_append(reply, "s", image->id);
         if (streq(property, "RepoTags")) {
                 _cleanup_strv_free_ char **tags = NULL;
-                r = familiar_tags(image->repo_tags, &tags);
+                r = strv_map(image->repo_tags, reference_familiar, &tags);
                 if (r < 0)
                         return r;
                 return sd_bus_message_append_strv(reply, tags);
@@ -169,38 +163,28 @@ static int image_object_find(
 
 static int
 image_node_enumerator(sd_bus *bus, const char *path, void *userdata, char ***nodes, sd_bus_error *error) {
-        _cleanup_(image_listp) Image **images = NULL;
-        _cleanup_strv_free_ char **l = NULL;
+        _cleanup_strv_free_ char **ids = NULL;
         Manager *m = userdata;
         int r;
 
-        r = list_images(m->image_store, &images);
+        r = list_image_ids(m->image_store, &ids);
         if (r < 0)
                 return r;
-        for (Image **i = images; *i; i++) {
-                char *p;
-                r = image_path(*i, &p);
-                if (r < 0)
-                        return r;
-                r = strv_consume(&l, p);
-                if (r < 0)
-                        return r;
-        }
-        *nodes = TAKE_PTR(l);
+        r = strv_map(ids, image_path, nodes);
+        if (r < 0)
+                return r;
         return 1;
 }
 
 int bus_image_register(Manager *m) {
-        int r;
-
-        r = sd_bus_add_fallback_vtable(
-                m->bus, NULL, BERTH_IMAGE_PREFIX, BERTH_IMAGE_IFACE, bus_image_vtable, image_object_find, m);
-        if (r < 0)
-                return log_error_errno(r, "Failed to add the image vtable: %m");
-        r = sd_bus_add_node_enumerator(m->bus, NULL, BERTH_IMAGE_PREFIX, image_node_enumerator, m);
-        if (r < 0)
-                return log_error_errno(r, "Failed to add the image enumerator: %m");
-        return 0;
+        return bus_add_object_class(
+                m->bus,
+                BERTH_IMAGE_PREFIX,
+                BERTH_IMAGE_IFACE,
+                bus_image_vtable,
+                image_object_find,
+                image_node_enumerator,
+                m);
 }
 
 int bus_image_method_get(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
@@ -226,7 +210,7 @@ int bus_image_method_get(sd_bus_message *msg, void *userdata, sd_bus_error *erro
         if (r < 0)
                 return r;
 
-        r = image_path(image, &path);
+        r = image_path(image->id, &path);
         if (r < 0)
                 return r;
         return sd_bus_reply_method_return(msg, "o", path);
@@ -236,75 +220,58 @@ int bus_image_method_list(sd_bus_message *msg, void *userdata, sd_bus_error *err
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(image_listp) Image **images = NULL;
         Manager *m = userdata;
+        size_t n;
         int r;
 
-        r = list_images(m->image_store, &images);
+        r = image_store_list(m->image_store, &images, &n);
         if (r < 0)
                 return r;
 
-        r = sd_bus_message_new_method_return(msg, &reply);
+        r = bus_array_reply_new(msg, "(sastto)", &reply);
         if (r < 0)
                 return r;
-        r = sd_bus_message_open_container(reply, 'a', "(sastto)");
-        if (r < 0)
-                return r;
-        for (Image **i = images; *i; i++) {
+        for (size_t i = 0; i < n; i++) {
                 _cleanup_strv_free_ char **tags = NULL;
                 _cleanup_free_ char *path = NULL;
 
-                r = familiar_tags((*i)->repo_tags, &tags);
+                r = strv_map(images[i]->repo_tags, reference_familiar, &tags);
                 if (r < 0)
                         return r;
-                r = image_path(*i, &path);
+                r = image_path(images[i]->id, &path);
                 if (r < 0)
                         return r;
                 r = sd_bus_message_open_container(reply, 'r', "sastto");
                 if (r < 0)
                         return r;
-                r = sd_bus_message_append(reply, "s", (*i)->id);
+                r = sd_bus_message_append(reply, "s", images[i]->id);
                 if (r < 0)
                         return r;
                 r = sd_bus_message_append_strv(reply, tags);
                 if (r < 0)
                         return r;
-                r = sd_bus_message_append(reply, "tto", (*i)->config.created_usec, (*i)->size, path);
+                r = sd_bus_message_append(
+                        reply, "tto", images[i]->config.created_usec, images[i]->size, path);
                 if (r < 0)
                         return r;
                 r = sd_bus_message_close_container(reply);
                 if (r < 0)
                         return r;
         }
-        r = sd_bus_message_close_container(reply);
-        if (r < 0)
-                return r;
-        return sd_bus_send(NULL, reply, NULL);
+        return bus_array_reply_send(reply);
 }
 
-static int list_image_ids(ImageStore *store, char ***ret) {
-        _cleanup_(image_listp) Image **images = NULL;
-        _cleanup_strv_free_ char **ids = NULL;
-        int r;
+/* ImageNew for every image of the store that is not in before. */
+static void emit_new_images(Manager *m, char **before) {
+        _cleanup_strv_free_ char **after = NULL;
 
-        r = list_images(store, &images);
-        if (r < 0)
-                return r;
-        for (Image **i = images; *i; i++) {
-                r = strv_extend(&ids, (*i)->id);
-                if (r < 0)
-                        return r;
-        }
-        *ret = TAKE_PTR(ids);
-        return 0;
-}
-
-/* ImageNew for every id in after that was not in before. */
-static void emit_new_images(Manager *m, char **before, char **after) {
+        if (list_image_ids(m->image_store, &after) < 0)
+                return;
         STRV_FOREACH (id, after) {
                 _cleanup_free_ char *path = NULL;
 
                 if (strv_contains(before, *id))
                         continue;
-                if (sd_bus_path_encode(BERTH_IMAGE_PREFIX, image_hex(*id), &path) < 0)
+                if (image_path(*id, &path) < 0)
                         continue;
                 (void)sd_bus_emit_signal(
                         m->bus, BERTH_MANAGER_PATH, BERTH_MANAGER_IFACE, "ImageNew", "so", *id, path);
@@ -323,7 +290,7 @@ static int image_error(sd_bus_error *error, int r, const char *what) {
 
 int bus_image_method_load(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_strv_free_ char **loaded = NULL, **before = NULL, **after = NULL;
+        _cleanup_strv_free_ char **loaded = NULL, **before = NULL;
         Manager *m = userdata;
         int fd, r;
 
@@ -340,8 +307,7 @@ int bus_image_method_load(sd_bus_message *msg, void *userdata, sd_bus_error *err
         if (r < 0)
                 return image_error(error, r, "Failed to load the image archive");
 
-        if (list_image_ids(m->image_store, &after) >= 0)
-                emit_new_images(m, before, after);
+        emit_new_images(m, before);
 
         r = sd_bus_message_new_method_return(msg, &reply);
         if (r < 0)
@@ -353,7 +319,7 @@ int bus_image_method_load(sd_bus_message *msg, void *userdata, sd_bus_error *err
 }
 
 int bus_image_method_import(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
-        _cleanup_strv_free_ char **before = NULL, **after = NULL;
+        _cleanup_strv_free_ char **before = NULL;
         _cleanup_free_ char *id = NULL;
         Manager *m = userdata;
         const char *ref;
@@ -375,8 +341,7 @@ int bus_image_method_import(sd_bus_message *msg, void *userdata, sd_bus_error *e
         if (r < 0)
                 return image_error(error, r, "Failed to import the tarball");
 
-        if (list_image_ids(m->image_store, &after) >= 0)
-                emit_new_images(m, before, after);
+        emit_new_images(m, before);
 
         return sd_bus_reply_method_return(msg, "s", id);
 }

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include "bus-manager.h"
+#include <stddef.h>
+
 #include "bus-container.h"
 #include "bus-errors.h"
 #include "bus-image.h"
+#include "bus-manager.h"
 #include "bus-util.h"
 #include "container-create.h"
 #include "log.h"
@@ -17,18 +19,6 @@ static int property_get_version(
         void *userdata,
         sd_bus_error *error) {
         return sd_bus_message_append(reply, "s", PACKAGE_VERSION);
-}
-
-static int property_get_state_directory(
-        sd_bus *bus,
-        const char *path,
-        const char *interface,
-        const char *property,
-        sd_bus_message *reply,
-        void *userdata,
-        sd_bus_error *error) {
-        Manager *m = userdata;
-        return sd_bus_message_append(reply, "s", m->state_dir);
 }
 
 static int property_get_storage_driver(
@@ -47,8 +37,8 @@ static int option_type_error(sd_bus_error *error, const char *key, const char *t
                 error, BERTH_ERROR_INVALID_ARGUMENT, "Option %s must be of type '%s'", key, type);
 }
 
-/* Reads the variant of one option into the matching field of o. */
-static int read_option(sd_bus_message *m, const char *key, ContainerCreateOptions *o, sd_bus_error *error) {
+/* Reads the variant of one option into the matching field of the ContainerCreateOptions. */
+static int read_option(sd_bus_message *m, const char *key, void *userdata, sd_bus_error *error) {
         static const struct {
                 const char *key;
                 const char *type;
@@ -62,6 +52,7 @@ static int read_option(sd_bus_message *m, const char *key, ContainerCreateOption
                 {"User", "s", offsetof(ContainerCreateOptions, user)},
                 {"AutoRemove", "b", offsetof(ContainerCreateOptions, auto_remove)},
         };
+        ContainerCreateOptions *o = userdata;
         int r;
 
         for (size_t i = 0; i < ELEMENTSOF(table); i++) {
@@ -111,30 +102,6 @@ static int read_option(sd_bus_message *m, const char *key, ContainerCreateOption
         return sd_bus_error_setf(error, BERTH_ERROR_INVALID_ARGUMENT, "Unknown option: %s", key);
 }
 
-static int read_create_options(sd_bus_message *m, ContainerCreateOptions *o, sd_bus_error *error) {
-        int r;
-
-        r = sd_bus_message_enter_container(m, 'a', "{sv}");
-        if (r < 0)
-                return r;
-        while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
-                const char *key;
-
-                r = sd_bus_message_read(m, "s", &key);
-                if (r < 0)
-                        return r;
-                r = read_option(m, key, o, error);
-                if (r < 0)
-                        return r;
-                r = sd_bus_message_exit_container(m);
-                if (r < 0)
-                        return r;
-        }
-        if (r < 0)
-                return r;
-        return sd_bus_message_exit_container(m);
-}
-
 static int method_create_container(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         _cleanup_(container_create_options_done) ContainerCreateOptions o = {};
         _cleanup_strv_free_ char **command = NULL;
@@ -149,7 +116,7 @@ static int method_create_container(sd_bus_message *msg, void *userdata, sd_bus_e
         r = bus_read_strv(msg, "command", &command, error);
         if (r < 0)
                 return r;
-        r = read_create_options(msg, &o, error);
+        r = bus_read_dict(msg, read_option, &o, error);
         if (r < 0)
                 return r;
 
@@ -191,10 +158,7 @@ static int method_list_containers(sd_bus_message *msg, void *userdata, sd_bus_er
         if (r < 0)
                 return r;
 
-        r = sd_bus_message_new_method_return(msg, &reply);
-        if (r < 0)
-                return r;
-        r = sd_bus_message_open_container(reply, 'a', "(sssssstttiuo)");
+        r = bus_array_reply_new(msg, "(sssssstttiuo)", &reply);
         if (r < 0)
                 return r;
         for (Container *c = m->containers; c; c = c->next) {
@@ -223,17 +187,14 @@ static int method_list_containers(sd_bus_message *msg, void *userdata, sd_bus_er
                 if (r < 0)
                         return r;
         }
-        r = sd_bus_message_close_container(reply);
-        if (r < 0)
-                return r;
-        return sd_bus_send(NULL, reply, NULL);
+        return bus_array_reply_send(reply);
 }
 
 const sd_bus_vtable bus_manager_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_PROPERTY("Version", "s", property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY(
-                "StateDirectory", "s", property_get_state_directory, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+                "StateDirectory", "s", NULL, offsetof(Manager, state_dir), SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("StorageDriver", "s", property_get_storage_driver, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_METHOD_WITH_ARGS(
                 "CreateContainer",

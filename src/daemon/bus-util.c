@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "bus-util.h"
 #include "bus-errors.h"
+#include "log.h"
 #include "strv.h"
 
 int bus_read_string(sd_bus_message *m, const char *what, const char **ret, sd_bus_error *error) {
@@ -32,4 +33,70 @@ int bus_read_strv(sd_bus_message *m, const char *what, char ***ret, sd_bus_error
                                 error, BERTH_ERROR_INVALID_ARGUMENT, "%s has an entry too long", what);
         *ret = TAKE_PTR(l);
         return 0;
+}
+
+int bus_read_dict(sd_bus_message *m, bus_dict_entry_t entry, void *userdata, sd_bus_error *error) {
+        int r;
+
+        r = sd_bus_message_enter_container(m, 'a', "{sv}");
+        if (r < 0)
+                return r;
+        while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
+                const char *key;
+
+                r = sd_bus_message_read(m, "s", &key);
+                if (r < 0)
+                        return r;
+                r = entry(m, key, userdata, error);
+                if (r < 0)
+                        return r;
+                r = sd_bus_message_exit_container(m);
+                if (r < 0)
+                        return r;
+        }
+        if (r < 0)
+                return r;
+        return sd_bus_message_exit_container(m);
+}
+
+int bus_add_object_class(
+        sd_bus *bus,
+        const char *prefix,
+        const char *interface,
+        const sd_bus_vtable *vtable,
+        sd_bus_object_find_t find,
+        sd_bus_node_enumerator_t enumerator,
+        void *userdata) {
+        int r;
+
+        r = sd_bus_add_fallback_vtable(bus, NULL, prefix, interface, vtable, find, userdata);
+        if (r < 0)
+                return log_error_errno(r, "Failed to add the %s vtable: %m", interface);
+        r = sd_bus_add_node_enumerator(bus, NULL, prefix, enumerator, userdata);
+        if (r < 0)
+                return log_error_errno(r, "Failed to add the %s enumerator: %m", interface);
+        return 0;
+}
+
+int bus_array_reply_new(sd_bus_message *call, const char *contents, sd_bus_message **ret) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        int r;
+
+        r = sd_bus_message_new_method_return(call, &reply);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_open_container(reply, 'a', contents);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(reply);
+        return 0;
+}
+
+int bus_array_reply_send(sd_bus_message *reply) {
+        int r;
+
+        r = sd_bus_message_close_container(reply);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
 }

@@ -7,9 +7,19 @@
 #include "json-util.h"
 #include "strv.h"
 
+/* As cJSON_Add*ToObject(): false when out of memory. */
+static bool add_strv_to_object(cJSON *o, const char *key, char *const *l) {
+        cJSON *a = json_from_strv(l);
+
+        if (!a || !cJSON_AddItemToObject(o, key, a)) {
+                cJSON_Delete(a);
+                return false;
+        }
+        return true;
+}
+
 int container_state_to_json(const Container *c, cJSON **ret) {
         _cleanup_json_ cJSON *o = NULL;
-        cJSON *a;
 
         o = cJSON_CreateObject();
         if (!o)
@@ -29,19 +39,9 @@ int container_state_to_json(const Container *c, cJSON **ret) {
             !cJSON_AddNumberToObject(o, "Pid", c->pid) ||
             !cJSON_AddNumberToObject(o, "CreatedAt", (double)c->created_at) ||
             !cJSON_AddNumberToObject(o, "StartedAt", (double)c->started_at) ||
-            !cJSON_AddNumberToObject(o, "FinishedAt", (double)c->finished_at))
+            !cJSON_AddNumberToObject(o, "FinishedAt", (double)c->finished_at) ||
+            !add_strv_to_object(o, "Command", c->command) || !add_strv_to_object(o, "Env", c->env))
                 return -ENOMEM;
-
-        a = json_from_strv(c->command);
-        if (!a || !cJSON_AddItemToObject(o, "Command", a)) {
-                cJSON_Delete(a);
-                return -ENOMEM;
-        }
-        a = json_from_strv(c->env);
-        if (!a || !cJSON_AddItemToObject(o, "Env", a)) {
-                cJSON_Delete(a);
-                return -ENOMEM;
-        }
 
         *ret = TAKE_PTR(o);
         return 0;
@@ -83,26 +83,12 @@ int container_state_from_json(const cJSON *o, const char *state_dir, const char 
         if (r < 0)
                 return r;
 
-        r = strdup_field(o, "Image", true, &c->image);
-        if (r < 0)
-                return r;
-        r = strdup_field(o, "ImageId", true, &c->image_id);
-        if (r < 0)
-                return r;
-        r = strdup_field(o, "WorkingDir", false, &c->working_dir);
-        if (r < 0)
-                return r;
-        r = strdup_field(o, "User", false, &c->user);
-        if (r < 0)
-                return r;
-        r = strdup_field(o, "Hostname", false, &c->hostname);
-        if (r < 0)
-                return r;
-        r = json_get_strv(o, "Command", &c->command);
-        if (r < 0)
-                return r;
-        r = json_get_strv(o, "Env", &c->env);
-        if (r < 0)
+        if ((r = strdup_field(o, "Image", true, &c->image)) < 0 ||
+            (r = strdup_field(o, "ImageId", true, &c->image_id)) < 0 ||
+            (r = strdup_field(o, "WorkingDir", false, &c->working_dir)) < 0 ||
+            (r = strdup_field(o, "User", false, &c->user)) < 0 ||
+            (r = strdup_field(o, "Hostname", false, &c->hostname)) < 0 ||
+            (r = json_get_strv(o, "Command", &c->command)) < 0 || (r = json_get_strv(o, "Env", &c->env)) < 0)
                 return r;
 
         c->state = container_state_from_string(json_get_string(o, "State"));

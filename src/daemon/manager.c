@@ -62,7 +62,6 @@ void manager_add_container(Manager *m, Container *c) {
         c->manager = m;
         c->next = m->containers;
         m->containers = c;
-        m->n_containers++;
 }
 
 void manager_unlink_container(Manager *m, Container *c) {
@@ -70,7 +69,6 @@ void manager_unlink_container(Manager *m, Container *c) {
                 if (*p == c) {
                         *p = c->next;
                         c->next = NULL;
-                        m->n_containers--;
                         return;
                 }
 }

@@ -16,7 +16,6 @@ struct Manager {
         ImageStore *image_store;
 
         Container *containers;
-        size_t n_containers;
 
         sd_bus_slot *job_removed_slot;
         sd_bus_slot *unit_removed_slot;

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdarg.h>
 #include <stdio.h>
 
+#include "bus-util.h"
 #include "container-lifecycle.h"
 #include "container-name.h"
 #include "log.h"
@@ -85,38 +87,13 @@ int unit_manager_attach(Manager *m) {
         return 0;
 }
 
-/* Finds ActiveState in a PropertiesChanged or GetAll dictionary; NULL when absent. */
-static int read_active_state(sd_bus_message *m, const char **ret) {
-        const char *state = NULL;
-        int r;
+/* The dictionary entry of a PropertiesChanged or GetAll: ActiveState is kept, the rest skipped. */
+static int read_active_state(sd_bus_message *m, const char *key, void *userdata, sd_bus_error *error) {
+        const char **state = userdata;
 
-        r = sd_bus_message_enter_container(m, 'a', "{sv}");
-        if (r < 0)
-                return r;
-        while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
-                const char *key;
-
-                r = sd_bus_message_read(m, "s", &key);
-                if (r < 0)
-                        return r;
-                if (streq(key, "ActiveState"))
-                        r = sd_bus_message_read(m, "v", "s", &state);
-                else
-                        r = sd_bus_message_skip(m, "v");
-                if (r < 0)
-                        return r;
-                r = sd_bus_message_exit_container(m);
-                if (r < 0)
-                        return r;
-        }
-        if (r < 0)
-                return r;
-        r = sd_bus_message_exit_container(m);
-        if (r < 0)
-                return r;
-
-        *ret = state;
-        return 0;
+        if (streq(key, "ActiveState"))
+                return sd_bus_message_read(m, "v", "s", state);
+        return sd_bus_message_skip(m, "v");
 }
 
 static int on_unit_properties_changed(sd_bus_message *m, void *userdata, sd_bus_error *error) {
@@ -128,7 +105,7 @@ static int on_unit_properties_changed(sd_bus_message *m, void *userdata, sd_bus_
         if (r < 0 || !streq(iface, SYSTEMD_UNIT_IFACE))
                 return 0;
 
-        r = read_active_state(m, &state);
+        r = bus_read_dict(m, read_active_state, &state, NULL);
         if (r < 0) {
                 log_warning_errno(r, "Failed to parse PropertiesChanged of %s, ignoring: %m", c->unit);
                 return 0;
@@ -322,6 +299,35 @@ static int on_start_transient_unit_reply(sd_bus_message *reply, void *userdata, 
         return 0;
 }
 
+/* c->unit_call_slot holds one call on the unit at a time: a new call drops the reply to the previous. */
+static int unit_call_async(
+        Container *c,
+        const char *path,
+        const char *interface,
+        const char *member,
+        sd_bus_message_handler_t callback,
+        const char *types,
+        ...) {
+        va_list ap;
+        int r;
+
+        c->unit_call_slot = sd_bus_slot_unref(c->unit_call_slot);
+        va_start(ap, types);
+        r = sd_bus_call_method_asyncv(
+                c->manager->bus,
+                &c->unit_call_slot,
+                SYSTEMD_DEST,
+                path,
+                interface,
+                member,
+                callback,
+                c,
+                types,
+                ap);
+        va_end(ap);
+        return r;
+}
+
 int unit_start(Container *c) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
         int r;
@@ -367,16 +373,12 @@ static int on_active_state_reply(sd_bus_message *reply, void *userdata, sd_bus_e
 }
 
 int unit_query_state(Container *c) {
-        c->unit_call_slot = sd_bus_slot_unref(c->unit_call_slot);
-        return sd_bus_call_method_async(
-                c->manager->bus,
-                &c->unit_call_slot,
-                SYSTEMD_DEST,
+        return unit_call_async(
+                c,
                 c->unit_path,
                 "org.freedesktop.DBus.Properties",
                 "Get",
                 on_active_state_reply,
-                c,
                 "ss",
                 SYSTEMD_UNIT_IFACE,
                 "ActiveState");
@@ -417,18 +419,8 @@ static int on_reset_failed_reply(sd_bus_message *reply, void *userdata, sd_bus_e
 }
 
 int unit_reset_failed(Container *c) {
-        c->unit_call_slot = sd_bus_slot_unref(c->unit_call_slot);
-        return sd_bus_call_method_async(
-                c->manager->bus,
-                &c->unit_call_slot,
-                SYSTEMD_DEST,
-                SYSTEMD_PATH,
-                SYSTEMD_MANAGER,
-                "ResetFailedUnit",
-                on_reset_failed_reply,
-                c,
-                "s",
-                c->unit);
+        return unit_call_async(
+                c, SYSTEMD_PATH, SYSTEMD_MANAGER, "ResetFailedUnit", on_reset_failed_reply, "s", c->unit);
 }
 
 static int on_kill_reply(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
