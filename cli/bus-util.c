@@ -60,6 +60,49 @@ void bus_log_call_error(const char *prefix, const sd_bus_error *e, int r) {
                 log_error_errno(r, "%sError talking to berthd: %m", prefix);
 }
 
+int bus_callv(
+        sd_bus *bus,
+        const char *path,
+        const char *iface,
+        const char *method,
+        uint64_t timeout,
+        sd_bus_error *error,
+        sd_bus_message **ret_reply,
+        const char *types,
+        va_list ap) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        _cleanup_bus_error_ sd_bus_error own_error = SD_BUS_ERROR_NULL;
+        int r;
+
+        r = sd_bus_message_new_method_call(bus, &m, BERTH_BUS_NAME, path, iface, method);
+        if (r >= 0 && types)
+                r = sd_bus_message_appendv(m, types, ap);
+        if (r >= 0)
+                r = sd_bus_call(bus, m, timeout, error ?: &own_error, ret_reply);
+        if (r < 0 && !error)
+                bus_log_call_error("", &own_error, r);
+        return r;
+}
+
+int bus_call(
+        sd_bus *bus,
+        const char *path,
+        const char *iface,
+        const char *method,
+        uint64_t timeout,
+        sd_bus_error *error,
+        sd_bus_message **ret_reply,
+        const char *types,
+        ...) {
+        va_list ap;
+        int r;
+
+        va_start(ap, types);
+        r = bus_callv(bus, path, iface, method, timeout, error, ret_reply, types, ap);
+        va_end(ap);
+        return r;
+}
+
 static int
 bus_resolve(sd_bus *bus, const char *method, const char *arg, sd_bus_error *error, char **ret_path) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
@@ -67,16 +110,7 @@ bus_resolve(sd_bus *bus, const char *method, const char *arg, sd_bus_error *erro
         char *p;
         int r;
 
-        r = sd_bus_call_method(
-                bus,
-                BERTH_BUS_NAME,
-                BERTH_MANAGER_PATH,
-                BERTH_MANAGER_IFACE,
-                method,
-                error,
-                &reply,
-                "s",
-                arg);
+        r = bus_call(bus, BERTH_MANAGER_PATH, BERTH_MANAGER_IFACE, method, 0, error, &reply, "s", arg);
         if (r < 0)
                 return r;
         r = sd_bus_message_read(reply, "o", &path);
@@ -207,16 +241,7 @@ int bus_get_all_properties(
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         int r;
 
-        r = sd_bus_call_method(
-                bus,
-                BERTH_BUS_NAME,
-                path,
-                "org.freedesktop.DBus.Properties",
-                "GetAll",
-                error,
-                &reply,
-                "s",
-                iface);
+        r = bus_call(bus, path, "org.freedesktop.DBus.Properties", "GetAll", 0, error, &reply, "s", iface);
         if (r < 0)
                 return r;
         return bus_message_read_properties(reply, ret);

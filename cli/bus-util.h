@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cjson/cJSON.h>
+#include <stdarg.h>
 #include <systemd/sd-bus.h>
 
 #include "macro.h"
@@ -25,8 +26,32 @@ int berth_bus_open(sd_bus **ret);
  * else 125. */
 int bus_error_exit_status(const sd_bus_error *e);
 /* Prints a failed call: "<prefix>Error response from daemon: <message>", or the words for a refused or
- * missing daemon. */
+ * missing daemon; with e NULL or unset, r's. */
 void bus_log_call_error(const char *prefix, const sd_bus_error *e, int r);
+
+/* Calls method of iface on the object at path with the arguments types, ... (types NULL: none), waiting
+ * timeout µs (0: sd-bus's default); ret_reply may be NULL. With error NULL a failure is printed here
+ * (bus_log_call_error), else it is left in error for the caller. */
+int bus_call(
+        sd_bus *bus,
+        const char *path,
+        const char *iface,
+        const char *method,
+        uint64_t timeout,
+        sd_bus_error *error,
+        sd_bus_message **ret_reply,
+        const char *types,
+        ...);
+int bus_callv(
+        sd_bus *bus,
+        const char *path,
+        const char *iface,
+        const char *method,
+        uint64_t timeout,
+        sd_bus_error *error,
+        sd_bus_message **ret_reply,
+        const char *types,
+        va_list ap);
 
 /* Resolves a name or (prefix of an) id to the object path. */
 int bus_get_container(sd_bus *bus, const char *name_or_id, sd_bus_error *error, char **ret_path);

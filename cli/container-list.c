@@ -8,23 +8,14 @@
 int container_list_fetch(
         sd_bus *bus, bool all, sd_bus_message **ret_reply, ContainerRow **ret_rows, size_t *ret_n) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_free_ ContainerRow *rows = NULL;
         size_t n = 0;
         int r;
 
-        r = sd_bus_call_method(
-                bus,
-                BERTH_BUS_NAME,
-                BERTH_MANAGER_PATH,
-                BERTH_MANAGER_IFACE,
-                "ListContainers",
-                &error,
-                &reply,
-                "b",
-                all);
+        r = bus_call(
+                bus, BERTH_MANAGER_PATH, BERTH_MANAGER_IFACE, "ListContainers", 0, NULL, &reply, "b", all);
         if (r < 0)
-                return bus_log_call_error("", &error, r), r;
+                return r;
 
         r = sd_bus_message_enter_container(reply, 'a', "(sssssstttiuo)");
         while (r >= 0) {

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "json-util.h"
 #include "log.h"
 #include "output.h"
 #include "strv.h"
@@ -645,16 +646,53 @@ char *json_print_indented(const cJSON *o) {
         return b.data;
 }
 
-int print_formatted_rows(
-        cJSON *const *rows, size_t n, OutputFormat format, const char *body, const cJSON *headers) {
-        _cleanup_(table_freep) Table *t = NULL;
+/* Adds the shown fields of row to t, or with row NULL their titles. */
+static int table_add_shown(Table *t, const cJSON *row, const Column *columns, size_t n_columns) {
+        _cleanup_free_ const char **cells = calloc(n_columns + 1, sizeof(char *));
+        size_t k = 0;
+
+        if (!cells)
+                return -ENOMEM;
+        for (size_t c = 0; c < n_columns; c++)
+                if (columns[c].shown)
+                        cells[k++] = row ? json_get_string(row, columns[c].key) ?: "" : columns[c].title;
+        return table_add_row(t, (char *const *)cells);
+}
+
+static int print_default_table(const cJSON *rows, const Column *columns, size_t n_columns) {
+        _cleanup_(table_freep) Table *t = table_new(0);
+        const cJSON *o;
         int r;
 
+        if (!t)
+                return log_oom();
+        r = table_add_shown(t, NULL, columns, n_columns);
+        cJSON_ArrayForEach (o, rows)
+                if (r >= 0)
+                        r = table_add_shown(t, o, columns, n_columns);
+        if (r < 0)
+                return log_oom();
+        return table_print(t, stdout);
+}
+
+int print_formatted_rows(
+        const cJSON *rows, OutputFormat format, const char *body, const Column *columns, size_t n_columns) {
+        _cleanup_(table_freep) Table *t = NULL;
+        const cJSON *o;
+        int r;
+
+        if (format == OUTPUT_DEFAULT)
+                return print_default_table(rows, columns, n_columns);
         if (format == OUTPUT_TABLE_TEMPLATE) {
+                _cleanup_json_ cJSON *headers = cJSON_CreateObject();
                 _cleanup_free_ char *h = NULL;
+
                 t = table_new(0);
-                if (!t)
+                if (!t || !headers)
                         return -ENOMEM;
+                for (size_t c = 0; c < n_columns; c++)
+                        if (!cJSON_AddStringToObject(headers, columns[c].key, columns[c].title))
+                                return -ENOMEM;
                 r = template_render_header(body, headers, &h);
                 if (r < 0)
                         return log_error_errno(r, "template parsing error: %s", body);
@@ -662,17 +700,17 @@ int print_formatted_rows(
                 if (r < 0)
                         return r;
         }
-        for (size_t i = 0; i < n; i++) {
+        cJSON_ArrayForEach (o, rows) {
                 _cleanup_free_ char *s = NULL;
 
                 if (format == OUTPUT_JSON) {
-                        s = cJSON_PrintUnformatted(rows[i]);
+                        s = cJSON_PrintUnformatted(o);
                         if (!s)
                                 return -ENOMEM;
                         puts(s);
                         continue;
                 }
-                r = template_render(body, rows[i], &s);
+                r = template_render(body, o, &s);
                 if (r < 0)
                         return log_error_errno(r, "template parsing error: %s", body);
                 if (t) {

@@ -77,10 +77,19 @@ int template_render(const char *tmpl, const cJSON *root, char **ret);
 /* Header row of a table template: each {{.Key}} becomes headers[Key] (or the upper-cased key). */
 int template_render_header(const char *tmpl, const cJSON *headers, char **ret);
 
-/* Prints rows (JSON objects) one JSON object a line (OUTPUT_JSON), through the template body, or through
- * the table template with a header row made from headers. */
+/* A field of the rows of a listing: its JSON key, its title in a table header, and whether the default
+ * table shows it (the shown ones in the order of the array). */
+typedef struct Column {
+        const char *key;
+        const char *title;
+        bool shown;
+} Column;
+
+/* Prints rows (a JSON array of objects): by default as a table of the shown columns; one JSON object a
+ * line (OUTPUT_JSON); through the template body; or through the table template with a header row
+ * titled from columns. */
 int print_formatted_rows(
-        cJSON *const *rows, size_t n, OutputFormat format, const char *body, const cJSON *headers);
+        const cJSON *rows, OutputFormat format, const char *body, const Column *columns, size_t n_columns);
 
 /* JSON laid out as Go's json.MarshalIndent with four spaces (docker inspect's layout). */
 char *json_print_indented(const cJSON *o);

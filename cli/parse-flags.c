@@ -236,6 +236,13 @@ void run_options_done(RunOptions *o) {
         *o = (RunOptions){};
 }
 
+int next_option(int argc, char *argv[], const char *shortopts, const struct option *longopts) {
+        int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+        if (c == '?')
+                log_error("See 'berth %s --help'.", argv[0]);
+        return c;
+}
+
 static int replace_string(char **p, const char *v) {
         char *c = strdup(v);
         if (!c)
@@ -288,7 +295,7 @@ int parse_run_options(int argc, char *argv[], RunOptions *ret) {
         int c, r;
 
         optind = 0; /* full reset: parsers may run more than once in a process (tests) */
-        while ((c = getopt_long(argc, argv, "+a:de:h:iu:w:", options, NULL)) >= 0) {
+        while ((c = next_option(argc, argv, "+a:de:h:iu:w:", options)) >= 0) {
                 r = 0;
                 switch (c) {
                 case 'a':
@@ -343,7 +350,7 @@ int parse_run_options(int argc, char *argv[], RunOptions *ret) {
                         run_help(argv[0]);
                         return 1;
                 default:
-                        return log_error_errno(EINVAL, "See 'berth %s --help'.", argv[0]);
+                        return -EINVAL;
                 }
                 if (r < 0)
                         return log_oom();

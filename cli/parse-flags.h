@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -9,6 +10,9 @@
 
 /* Exit status for errors of berth itself or of the daemon, as Docker's 125. */
 #define EXIT_BERTH_ERROR 125
+
+/* getopt_long over a verb's argv (argv[0] = the verb); prints Docker's hint on a bad flag. */
+int next_option(int argc, char *argv[], const char *shortopts, const struct option *longopts);
 
 /* Docker's signal syntax: "KILL", "SIGKILL", "kill", "9". 0 and unknown names are -EINVAL. */
 int parse_signal(const char *s, int *ret);

@@ -22,14 +22,6 @@
 #define STOP_CALL_SLACK_USEC (UINT64_C(60) * USEC_PER_SEC)
 #define JOURNAL_FOLLOW_POLL_USEC (UINT64_C(250) * UINT64_C(1000))
 
-/* getopt_long over a verb's argv; prints Docker's hint on a bad flag. */
-static int next_option(int argc, char *argv[], const char *shortopts, const struct option *longopts) {
-        int c = getopt_long(argc, argv, shortopts, longopts, NULL);
-        if (c == '?')
-                log_error("See 'berth %s --help'.", argv[0]);
-        return c;
-}
-
 static int require_args(int argc, char *argv[], int min, const char *usage) {
         if (argc - optind >= min)
                 return 0;
@@ -166,8 +158,7 @@ static int run_or_create(int argc, char *argv[], bool start) {
 
         if (o.detach) {
                 _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
-                r = sd_bus_call_method(
-                        bus, BERTH_BUS_NAME, path, BERTH_CONTAINER_IFACE, "Start", &error, NULL, NULL);
+                r = bus_call(bus, path, BERTH_CONTAINER_IFACE, "Start", 0, &error, NULL, NULL);
                 if (r < 0) {
                         bus_log_call_error("berth: ", &error, r);
                         return bus_error_exit_status(&error);
@@ -187,32 +178,62 @@ int verb_create(int argc, char *argv[]) {
         return run_or_create(argc, argv, false);
 }
 
-/* Resolves name, calls method with the given arguments on it and prints name as Docker does.
- * Returns 0 or a negative errno after printing the error. */
-static int call_on_container(
-        sd_bus *bus, const char *name, const char *method, uint64_t timeout, const char *types, ...) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
-        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
-        _cleanup_free_ char *path = NULL;
-        va_list ap;
+/* Calls method (with the arguments types, ...) on each container of names, as Docker's verbs over
+ * several containers do: a failure is printed and the others go on; a success prints the name, or with
+ * print_code the exit code the method returns. The names that failed go to ret_failed when given.
+ * Returns the exit status. */
+static int call_on_containers(
+        sd_bus *bus,
+        char **names,
+        const char *method,
+        uint64_t timeout,
+        bool print_code,
+        char ***ret_failed,
+        const char *types,
+        ...) {
+        _cleanup_strv_free_ char **failed = NULL;
         int r;
 
-        r = bus_get_container(bus, name, &error, &path);
-        if (r >= 0)
-                r = sd_bus_message_new_method_call(
-                        bus, &m, BERTH_BUS_NAME, path, BERTH_CONTAINER_IFACE, method);
-        if (r >= 0 && types) {
-                va_start(ap, types);
-                r = sd_bus_message_appendv(m, types, ap);
-                va_end(ap);
+        STRV_FOREACH (name, names) {
+                _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+                _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+                _cleanup_free_ char *path = NULL;
+                int32_t code;
+                va_list ap;
+
+                r = bus_get_container(bus, *name, &error, &path);
+                if (r >= 0) {
+                        va_start(ap, types);
+                        r = bus_callv(
+                                bus,
+                                path,
+                                BERTH_CONTAINER_IFACE,
+                                method,
+                                timeout,
+                                &error,
+                                &reply,
+                                types,
+                                ap);
+                        va_end(ap);
+                }
+                if (r >= 0 && print_code)
+                        r = sd_bus_message_read(reply, "i", &code);
+                if (r < 0) {
+                        bus_log_call_error("", &error, r);
+                        if (strv_extend(&failed, *name) < 0)
+                                return log_oom(), EXIT_FAILURE;
+                        continue;
+                }
+                if (print_code)
+                        printf("%i\n", code);
+                else
+                        puts(*name);
+                fflush(stdout);
         }
-        if (r >= 0)
-                r = sd_bus_call(bus, m, timeout, &error, NULL);
-        if (r < 0) {
-                bus_log_call_error("", &error, r);
-                return r;
-        }
-        return 0;
+        r = failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        if (ret_failed)
+                *ret_failed = TAKE_PTR(failed);
+        return r;
 }
 
 int verb_start(int argc, char *argv[]) {
@@ -265,15 +286,7 @@ int verb_start(int argc, char *argv[]) {
                 return attach_start_and_wait(bus, path, interactive);
         }
 
-        for (int i = optind; i < argc; i++) {
-                if (call_on_container(bus, argv[i], "Start", 0, NULL) < 0) {
-                        if (strv_extend(&failed, argv[i]) < 0)
-                                return log_oom(), EXIT_FAILURE;
-                        continue;
-                }
-                puts(argv[i]);
-        }
-        if (failed) {
+        if (call_on_containers(bus, argv + optind, "Start", 0, false, &failed, NULL) != EXIT_SUCCESS) {
                 _cleanup_free_ char *l = strv_join(failed, ", ");
                 log_error("Error: failed to start containers: %s", l ?: "");
                 return EXIT_FAILURE;
@@ -289,7 +302,7 @@ int verb_stop(int argc, char *argv[]) {
         };
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         uint64_t timeout = UINT64_MAX, call_timeout = 10 * 60 * USEC_PER_SEC;
-        int c, status = EXIT_SUCCESS;
+        int c;
 
         optind = 0;
         while ((c = next_option(argc, argv, "+t:", options)) >= 0)
@@ -313,13 +326,7 @@ int verb_stop(int argc, char *argv[]) {
                 return EXIT_FAILURE;
         if (berth_bus_open(&bus) < 0)
                 return EXIT_FAILURE;
-        for (int i = optind; i < argc; i++) {
-                if (call_on_container(bus, argv[i], "Stop", call_timeout, "t", timeout) < 0)
-                        status = EXIT_FAILURE;
-                else
-                        puts(argv[i]);
-        }
-        return status;
+        return call_on_containers(bus, argv + optind, "Stop", call_timeout, false, NULL, "t", timeout);
 }
 
 int verb_kill(int argc, char *argv[]) {
@@ -329,7 +336,7 @@ int verb_kill(int argc, char *argv[]) {
                 {},
         };
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-        int c, sig = SIGKILL, status = EXIT_SUCCESS;
+        int c, sig = SIGKILL;
 
         optind = 0;
         while ((c = next_option(argc, argv, "+s:", options)) >= 0)
@@ -351,13 +358,7 @@ int verb_kill(int argc, char *argv[]) {
                 return EXIT_FAILURE;
         if (berth_bus_open(&bus) < 0)
                 return EXIT_FAILURE;
-        for (int i = optind; i < argc; i++) {
-                if (call_on_container(bus, argv[i], "Kill", 0, "i", sig) < 0)
-                        status = EXIT_FAILURE;
-                else
-                        puts(argv[i]);
-        }
-        return status;
+        return call_on_containers(bus, argv + optind, "Kill", 0, false, NULL, "i", sig);
 }
 
 int verb_rm(int argc, char *argv[]) {
@@ -367,8 +368,8 @@ int verb_rm(int argc, char *argv[]) {
                 {},
         };
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-        int c, status = EXIT_SUCCESS;
         bool force = false;
+        int c;
 
         optind = 0;
         while ((c = next_option(argc, argv, "+f", options)) >= 0)
@@ -389,19 +390,12 @@ int verb_rm(int argc, char *argv[]) {
                 return EXIT_FAILURE;
         if (berth_bus_open(&bus) < 0)
                 return EXIT_FAILURE;
-        /* Docker goes on past a failure and reports it in the exit status. */
-        for (int i = optind; i < argc; i++) {
-                if (call_on_container(bus, argv[i], "Remove", 2 * 60 * USEC_PER_SEC, "b", force) < 0)
-                        status = EXIT_FAILURE;
-                else
-                        puts(argv[i]);
-        }
-        return status;
+        return call_on_containers(
+                bus, argv + optind, "Remove", 2 * 60 * USEC_PER_SEC, false, NULL, "b", force);
 }
 
 int verb_wait(int argc, char *argv[]) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-        int status = EXIT_SUCCESS;
 
         if (argc > 1 && streq(argv[1], "--help")) {
                 printf("Usage:  berth wait CONTAINER [CONTAINER...]\n\nBlock until one or more containers "
@@ -415,30 +409,7 @@ int verb_wait(int argc, char *argv[]) {
                 return EXIT_FAILURE;
         if (berth_bus_open(&bus) < 0)
                 return EXIT_FAILURE;
-        for (int i = optind; i < argc; i++) {
-                _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
-                _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
-                _cleanup_free_ char *path = NULL;
-                int32_t code;
-                int r;
-
-                r = bus_get_container(bus, argv[i], &error, &path);
-                if (r >= 0)
-                        r = sd_bus_message_new_method_call(
-                                bus, &m, BERTH_BUS_NAME, path, BERTH_CONTAINER_IFACE, "Wait");
-                if (r >= 0)
-                        r = sd_bus_call(bus, m, BUS_TIMEOUT_INFINITY, &error, &reply);
-                if (r >= 0)
-                        r = sd_bus_message_read(reply, "i", &code);
-                if (r < 0) {
-                        bus_log_call_error("", &error, r);
-                        status = EXIT_FAILURE;
-                        continue;
-                }
-                printf("%i\n", code);
-                fflush(stdout);
-        }
-        return status;
+        return call_on_containers(bus, argv + optind, "Wait", BUS_TIMEOUT_INFINITY, true, NULL, NULL);
 }
 
 static int compare_rows(const void *a, const void *b) {
@@ -472,29 +443,23 @@ static cJSON *container_row_json(const ContainerRow *c, bool trunc, uint64_t now
         return TAKE_PTR(o);
 }
 
-static cJSON *ps_headers(void) {
-        static const char *const pairs[][2] = {
-                {"ID", "CONTAINER ID"},
-                {"Image", "IMAGE"},
-                {"Command", "COMMAND"},
-                {"CreatedAt", "CREATED AT"},
-                {"RunningFor", "CREATED"},
-                {"Ports", "PORTS"},
-                {"State", "STATE"},
-                {"Status", "STATUS"},
-                {"Size", "SIZE"},
-                {"Names", "NAMES"},
-                {"Labels", "LABELS"},
-                {"Mounts", "MOUNTS"},
-                {"Networks", "NETWORKS"},
-                {"LocalVolumes", "LOCAL VOLUMES"},
-        };
-        cJSON *h = cJSON_CreateObject();
-        for (size_t i = 0; h && i < ELEMENTSOF(pairs); i++)
-                if (!cJSON_AddStringToObject(h, pairs[i][0], pairs[i][1]))
-                        return cJSON_Delete(h), NULL;
-        return h;
-}
+/* The fields of a ps row; the default table shows ID, Image, Command, RunningFor, Status, Ports, Names. */
+static const Column ps_columns[] = {
+        {"ID", "CONTAINER ID", true},
+        {"Image", "IMAGE", true},
+        {"Command", "COMMAND", true},
+        {"CreatedAt", "CREATED AT", false},
+        {"RunningFor", "CREATED", true},
+        {"Status", "STATUS", true},
+        {"Ports", "PORTS", true},
+        {"State", "STATE", false},
+        {"Size", "SIZE", false},
+        {"Names", "NAMES", true},
+        {"Labels", "LABELS", false},
+        {"Mounts", "MOUNTS", false},
+        {"Networks", "NETWORKS", false},
+        {"LocalVolumes", "LOCAL VOLUMES", false},
+};
 
 int verb_ps(int argc, char *argv[]) {
         static const struct option options[] = {
@@ -509,14 +474,13 @@ int verb_ps(int argc, char *argv[]) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_free_ ContainerRow *rows = NULL;
         _cleanup_free_ char *body = NULL;
-        _cleanup_(table_freep) Table *table = NULL;
-        _cleanup_json_ cJSON *headers = NULL, *list = NULL;
+        _cleanup_json_ cJSON *list = NULL;
         const char *format_arg = NULL;
         bool all = false, quiet = false, trunc = true;
         OutputFormat format;
         size_t n = 0;
         uint64_t now = now_realtime_usec();
-        int c, r;
+        int c;
 
         optind = 0;
         while ((c = next_option(argc, argv, "+aq", options)) >= 0)
@@ -565,8 +529,7 @@ int verb_ps(int argc, char *argv[]) {
         }
 
         list = cJSON_CreateArray();
-        headers = ps_headers();
-        if (!list || !headers)
+        if (!list)
                 return log_oom(), EXIT_FAILURE;
         for (size_t i = 0; i < n; i++) {
                 cJSON *o = container_row_json(&rows[i], trunc, now);
@@ -574,43 +537,9 @@ int verb_ps(int argc, char *argv[]) {
                         return log_oom(), EXIT_FAILURE;
                 cJSON_AddItemToArray(list, o);
         }
-
-        if (format != OUTPUT_DEFAULT) {
-                _cleanup_free_ cJSON **items = calloc(n + 1, sizeof(cJSON *));
-                size_t i = 0;
-                cJSON *o;
-
-                if (!items)
-                        return log_oom(), EXIT_FAILURE;
-                cJSON_ArrayForEach (o, list)
-                        items[i++] = o;
-                return print_formatted_rows(items, n, format, body, headers) < 0 ? EXIT_FAILURE
-                                                                                 : EXIT_SUCCESS;
-        }
-
-        table = table_new(7);
-        if (!table)
-                return log_oom(), EXIT_FAILURE;
-        r = table_add_row(
-                table, STRV_MAKE("CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"));
-        cJSON *o;
-        cJSON_ArrayForEach (o, list) {
-                if (r < 0)
-                        break;
-                r = table_add_row(
-                        table,
-                        STRV_MAKE(
-                                json_get_string(o, "ID"),
-                                json_get_string(o, "Image"),
-                                json_get_string(o, "Command"),
-                                json_get_string(o, "RunningFor"),
-                                json_get_string(o, "Status"),
-                                "",
-                                json_get_string(o, "Names")));
-        }
-        if (r < 0)
-                return log_oom(), EXIT_FAILURE;
-        return table_print(table, stdout) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+        return print_formatted_rows(list, format, body, ps_columns, ELEMENTSOF(ps_columns)) < 0
+                       ? EXIT_FAILURE
+                       : EXIT_SUCCESS;
 }
 
 static int strv_tail_json(const cJSON *strv, size_t skip, cJSON **ret) {

@@ -15,14 +15,7 @@
 #include "strv.h"
 #include "verbs.h"
 
-typedef struct ImageRow {
-        char *id;
-        char **tags;
-        uint64_t created;
-        uint64_t size;
-} ImageRow;
-
-static void image_rows_free(ImageRow *rows, size_t n) {
+void image_rows_free(ImageRow *rows, size_t n) {
         for (size_t i = 0; i < n; i++) {
                 free(rows[i].id);
                 strv_free(rows[i].tags);
@@ -35,24 +28,15 @@ static int compare_images(const void *a, const void *b) {
         return x->created < y->created ? 1 : x->created > y->created ? -1 : 0;
 }
 
-static int list_images(sd_bus *bus, ImageRow **ret, size_t *ret_n) {
+int image_list_fetch(sd_bus *bus, ImageRow **ret, size_t *ret_n) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
         ImageRow *rows = NULL;
         size_t n = 0;
         int r;
 
-        r = sd_bus_call_method(
-                bus,
-                BERTH_BUS_NAME,
-                BERTH_MANAGER_PATH,
-                BERTH_MANAGER_IFACE,
-                "ListImages",
-                &error,
-                &reply,
-                NULL);
+        r = bus_call(bus, BERTH_MANAGER_PATH, BERTH_MANAGER_IFACE, "ListImages", 0, NULL, &reply, NULL);
         if (r < 0)
-                return bus_log_call_error("", &error, r), r;
+                return r;
         r = sd_bus_message_enter_container(reply, 'a', "(sastto)");
         while (r >= 0) {
                 ImageRow row = {};
@@ -123,34 +107,25 @@ image_row_json(const ImageRow *img, const char *repo, const char *tag, bool trun
         return TAKE_PTR(o);
 }
 
-static cJSON *images_headers(void) {
-        static const char *const pairs[][2] = {
-                {"ID", "IMAGE ID"},
-                {"Repository", "REPOSITORY"},
-                {"Tag", "TAG"},
-                {"CreatedSince", "CREATED"},
-                {"CreatedAt", "CREATED AT"},
-                {"Size", "SIZE"},
-                {"Digest", "DIGEST"},
-                {"Containers", "CONTAINERS"},
-                {"SharedSize", "SHARED SIZE"},
-                {"UniqueSize", "UNIQUE SIZE"},
-                {"VirtualSize", "VIRTUAL SIZE"},
-        };
-        cJSON *h = cJSON_CreateObject();
-        for (size_t i = 0; h && i < ELEMENTSOF(pairs); i++)
-                if (!cJSON_AddStringToObject(h, pairs[i][0], pairs[i][1]))
-                        return cJSON_Delete(h), NULL;
-        return h;
-}
+/* The fields of an images row; the default table shows Repository, Tag, ID, CreatedSince, Size. */
+static const Column images_columns[] = {
+        {"Repository", "REPOSITORY", true},
+        {"Tag", "TAG", true},
+        {"ID", "IMAGE ID", true},
+        {"CreatedSince", "CREATED", true},
+        {"CreatedAt", "CREATED AT", false},
+        {"Size", "SIZE", true},
+        {"Digest", "DIGEST", false},
+        {"Containers", "CONTAINERS", false},
+        {"SharedSize", "SHARED SIZE", false},
+        {"UniqueSize", "UNIQUE SIZE", false},
+        {"VirtualSize", "VIRTUAL SIZE", false},
+};
 
 static int print_images(ImageRow *rows, size_t n, bool quiet, bool trunc, const char *format_arg) {
-        _cleanup_(table_freep) Table *table = NULL;
-        _cleanup_json_ cJSON *list = cJSON_CreateArray(), *headers = images_headers();
-        _cleanup_free_ cJSON **items = NULL;
+        _cleanup_json_ cJSON *list = cJSON_CreateArray();
         _cleanup_free_ char *body = NULL;
         OutputFormat format;
-        size_t n_items = 0;
         uint64_t now = now_realtime_usec();
         int r;
 
@@ -162,7 +137,7 @@ static int print_images(ImageRow *rows, size_t n, bool quiet, bool trunc, const 
                 return 0;
         }
         r = output_format_parse(format_arg, &format, &body);
-        if (r < 0 || !list || !headers)
+        if (r < 0 || !list)
                 return log_oom();
 
         /* One row per tag, Docker's "<none>" for untagged images. */
@@ -183,42 +158,10 @@ static int print_images(ImageRow *rows, size_t n, bool quiet, bool trunc, const 
                         if (!o)
                                 return log_oom();
                         cJSON_AddItemToArray(list, o);
-                        n_items++;
                 }
         }
 
-        if (format != OUTPUT_DEFAULT) {
-                size_t i = 0;
-                cJSON *o;
-
-                items = calloc(n_items + 1, sizeof(cJSON *));
-                if (!items)
-                        return log_oom();
-                cJSON_ArrayForEach (o, list)
-                        items[i++] = o;
-                return print_formatted_rows(items, n_items, format, body, headers);
-        }
-
-        table = table_new(5);
-        if (!table)
-                return log_oom();
-        r = table_add_row(table, STRV_MAKE("REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"));
-        cJSON *o;
-        cJSON_ArrayForEach (o, list) {
-                if (r < 0)
-                        break;
-                r = table_add_row(
-                        table,
-                        STRV_MAKE(
-                                json_get_string(o, "Repository"),
-                                json_get_string(o, "Tag"),
-                                json_get_string(o, "ID"),
-                                json_get_string(o, "CreatedSince"),
-                                json_get_string(o, "Size")));
-        }
-        if (r < 0)
-                return log_oom();
-        return table_print(table, stdout);
+        return print_formatted_rows(list, format, body, images_columns, ELEMENTSOF(images_columns));
 }
 
 int verb_images(int argc, char *argv[]) {
@@ -238,7 +181,7 @@ int verb_images(int argc, char *argv[]) {
         int c, r;
 
         optind = 0;
-        while ((c = getopt_long(argc, argv, "+aq", options, NULL)) >= 0)
+        while ((c = next_option(argc, argv, "+aq", options)) >= 0)
                 switch (c) {
                 case 'a':
                         break; /* no intermediate images exist without a builder */
@@ -261,12 +204,11 @@ int verb_images(int argc, char *argv[]) {
                                "  -q, --quiet           Only show image IDs\n");
                         return EXIT_SUCCESS;
                 default:
-                        log_error("See 'berth %s --help'.", argv[0]);
                         return EXIT_BERTH_ERROR;
                 }
         if (berth_bus_open(&bus) < 0)
                 return EXIT_FAILURE;
-        if (list_images(bus, &rows, &n) < 0)
+        if (image_list_fetch(bus, &rows, &n) < 0)
                 return EXIT_FAILURE;
         r = print_images(rows, n, quiet, trunc, format_arg);
         image_rows_free(rows, n);
@@ -296,15 +238,14 @@ int verb_load(int argc, char *argv[]) {
                 {},
         };
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
-        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_strv_free_ char **loaded = NULL;
         _cleanup_close_ int fd = -EBADF;
         const char *input = NULL;
         int c, r;
 
         optind = 0;
-        while ((c = getopt_long(argc, argv, "+i:q", options, NULL)) >= 0)
+        while ((c = next_option(argc, argv, "+i:q", options)) >= 0)
                 switch (c) {
                 case 'i':
                         input = optarg;
@@ -319,7 +260,6 @@ int verb_load(int argc, char *argv[]) {
                                "  -q, --quiet          Suppress the load output\n");
                         return EXIT_SUCCESS;
                 default:
-                        log_error("See 'berth %s --help'.", argv[0]);
                         return EXIT_BERTH_ERROR;
                 }
         if (optind < argc)
@@ -330,17 +270,21 @@ int verb_load(int argc, char *argv[]) {
         if (berth_bus_open(&bus) < 0)
                 return EXIT_FAILURE;
 
-        r = sd_bus_message_new_method_call(
-                bus, &m, BERTH_BUS_NAME, BERTH_MANAGER_PATH, BERTH_MANAGER_IFACE, "LoadImages");
-        if (r >= 0)
-                r = sd_bus_message_append(m, "h", fd);
+        r = bus_call(
+                bus,
+                BERTH_MANAGER_PATH,
+                BERTH_MANAGER_IFACE,
+                "LoadImages",
+                BUS_TIMEOUT_LONG_USEC,
+                NULL,
+                &reply,
+                "h",
+                fd);
         if (r < 0)
-                return log_error_errno(r, "Failed to build the load call: %m"), EXIT_FAILURE;
-        r = sd_bus_call(bus, m, BUS_TIMEOUT_LONG_USEC, &error, &reply);
-        if (r >= 0)
-                r = sd_bus_message_read_strv(reply, &loaded);
+                return EXIT_FAILURE;
+        r = sd_bus_message_read_strv(reply, &loaded);
         if (r < 0)
-                return bus_log_call_error("", &error, r), EXIT_FAILURE;
+                return bus_log_call_error("", NULL, r), EXIT_FAILURE;
         STRV_FOREACH (l, loaded) {
                 /* Untagged images come back as ids. */
                 if (strncmp(*l, "sha256:", 7) == 0)
@@ -353,8 +297,7 @@ int verb_load(int argc, char *argv[]) {
 
 int verb_import(int argc, char *argv[]) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
-        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_free_ char *id = NULL;
         _cleanup_close_ int fd = -EBADF;
         const char *image_id;
@@ -374,17 +317,22 @@ int verb_import(int argc, char *argv[]) {
         if (berth_bus_open(&bus) < 0)
                 return EXIT_FAILURE;
 
-        r = sd_bus_message_new_method_call(
-                bus, &m, BERTH_BUS_NAME, BERTH_MANAGER_PATH, BERTH_MANAGER_IFACE, "ImportImage");
-        if (r >= 0)
-                r = sd_bus_message_append(m, "hs", fd, argc > 2 ? argv[2] : "");
+        r = bus_call(
+                bus,
+                BERTH_MANAGER_PATH,
+                BERTH_MANAGER_IFACE,
+                "ImportImage",
+                BUS_TIMEOUT_LONG_USEC,
+                NULL,
+                &reply,
+                "hs",
+                fd,
+                argc > 2 ? argv[2] : "");
         if (r < 0)
-                return log_error_errno(r, "Failed to build the import call: %m"), EXIT_FAILURE;
-        r = sd_bus_call(bus, m, BUS_TIMEOUT_LONG_USEC, &error, &reply);
-        if (r >= 0)
-                r = sd_bus_message_read(reply, "s", &image_id);
+                return EXIT_FAILURE;
+        r = sd_bus_message_read(reply, "s", &image_id);
         if (r < 0)
-                return bus_log_call_error("", &error, r), EXIT_FAILURE;
+                return bus_log_call_error("", NULL, r), EXIT_FAILURE;
         id = image_id_full(image_id);
         if (!id)
                 return log_oom(), EXIT_FAILURE;

@@ -91,31 +91,14 @@ static int count_containers(sd_bus *bus, unsigned *ret_total, unsigned *ret_runn
 }
 
 static int count_images(sd_bus *bus, unsigned *ret) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
-        unsigned n = 0;
+        ImageRow *rows;
+        size_t n;
         int r;
 
-        r = sd_bus_call_method(
-                bus,
-                BERTH_BUS_NAME,
-                BERTH_MANAGER_PATH,
-                BERTH_MANAGER_IFACE,
-                "ListImages",
-                &error,
-                &reply,
-                NULL);
+        r = image_list_fetch(bus, &rows, &n);
         if (r < 0)
-                return bus_log_call_error("", &error, r), r;
-        r = sd_bus_message_enter_container(reply, 'a', "(sastto)");
-        while (r >= 0) {
-                r = sd_bus_message_skip(reply, "(sastto)");
-                if (r <= 0)
-                        break;
-                n++;
-        }
-        if (r < 0)
-                return log_error_errno(r, "Failed to parse the image list: %m");
+                return r;
+        image_rows_free(rows, n);
         *ret = n;
         return 0;
 }

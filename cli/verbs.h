@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cjson/cJSON.h>
+#include <stdint.h>
 #include <systemd/sd-bus.h>
 
 /* Each verb gets its own argv (argv[0] = the verb's name) and returns the process exit status. */
@@ -20,6 +21,17 @@ int verb_logs(int argc, char *argv[]);
 int verb_images(int argc, char *argv[]);
 int verb_load(int argc, char *argv[]);
 int verb_import(int argc, char *argv[]);
+
+/* One image of Manager.ListImages. */
+typedef struct ImageRow {
+        char *id; /* "sha256:…" */
+        char **tags;
+        uint64_t created;
+        uint64_t size;
+} ImageRow;
+/* Calls ListImages; the rows come newest first. Logs its errors. */
+int image_list_fetch(sd_bus *bus, ImageRow **ret, size_t *ret_n);
+void image_rows_free(ImageRow *rows, size_t n);
 /* The Docker-shaped inspect object of the image at path (inspect falls back to images). */
 int image_inspect_json(sd_bus *bus, const char *path, sd_bus_error *error, cJSON **ret);
 
