@@ -167,20 +167,46 @@ int env_add_argument(char ***env, const char *arg) {
         return strv_env_set(env, arg);
 }
 
+/* Reads one line, newline included, into buf (ENV_FILE_MAX_LINE + 1 bytes). Returns its length, 0 at the
+ * end of the file, -E2BIG for a longer line (without reading further: /dev/zero is no env file) and
+ * -EINVAL for an embedded NUL. */
+static ssize_t read_env_line(FILE *f, char *buf) {
+        bool nul = false;
+        size_t n = 0;
+        int ch;
+
+        while ((ch = getc(f)) != EOF) {
+                if (n >= ENV_FILE_MAX_LINE)
+                        return -E2BIG;
+                nul = nul || ch == 0;
+                buf[n++] = (char)ch;
+                if (ch == '\n')
+                        break;
+        }
+        if (ferror(f))
+                return -EIO;
+        buf[n] = 0;
+        return nul ? -EINVAL : (ssize_t)n;
+}
+
 int env_parse_file(FILE *f, char ***env, unsigned *ret_line) {
-        _cleanup_free_ char *line = NULL;
-        size_t allocated = 0;
+        _cleanup_free_ char *line = malloc(ENV_FILE_MAX_LINE + 1);
         unsigned n = 0;
         ssize_t k;
 
-        while ((k = getline(&line, &allocated, f)) >= 0) {
+        if (!line)
+                return -ENOMEM;
+        for (;;) {
                 char *s = line, *eq;
                 int r;
 
+                k = read_env_line(f, line);
+                if (k == 0)
+                        break;
                 n++;
-                if (n > ENV_FILE_MAX_LINES || (size_t)k > ENV_FILE_MAX_LINE)
-                        goto invalid;
-                if (strlen(line) != (size_t)k) /* embedded NUL */
+                if (k == -EIO)
+                        return -EIO;
+                if (k < 0 || n > ENV_FILE_MAX_LINES)
                         goto invalid;
                 /* A UTF-8 byte order mark on the first line is not part of the name. */
                 if (n == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
@@ -198,8 +224,6 @@ int env_parse_file(FILE *f, char ***env, unsigned *ret_line) {
                 if (r < 0)
                         return r;
         }
-        if (ferror(f))
-                return -EIO;
         return 0;
 
 invalid:

@@ -139,6 +139,18 @@ static void test_env_file(void **state) {
         assert_int_equal(line, 3);
 }
 
+static void test_env_file_endless_line(void **state) {
+        _cleanup_strv_free_ char **env = NULL;
+        unsigned line = 0;
+        FILE *f = fopen("/dev/zero", "re");
+
+        /* A line that never ends is refused once it passes the limit, not read into memory forever. */
+        assert_non_null(f);
+        assert_int_equal(env_parse_file(f, &env, &line), -EINVAL);
+        assert_int_equal(line, 1);
+        fclose(f);
+}
+
 static int parse(RunOptions *o, const char *verb, ...) {
         char *argv[64];
         int argc = 0;
@@ -246,6 +258,7 @@ int main(void) {
                 cmocka_unit_test(test_parse_duration),
                 cmocka_unit_test(test_env_argument),
                 cmocka_unit_test(test_env_file),
+                cmocka_unit_test(test_env_file_endless_line),
                 cmocka_unit_test(test_run_options),
                 cmocka_unit_test(test_run_env_file_order),
         };
