@@ -18,8 +18,8 @@
 #include "log.h"
 #include "reference.h"
 #include "strv.h"
+#include "tar-reader.h"
 
-#define READ_BLOCK_SIZE (128U * 1024U)
 #define LINK_HOPS_MAX 8
 
 typedef struct ArchiveFile {
@@ -45,42 +45,10 @@ static void archive_contents_done(ArchiveContents *c) {
         *c = (ArchiveContents){};
 }
 
-DEFINE_TRIVIAL_CLEANUP_FUNC(struct archive *, archive_read_free);
-
 /* Lexically resolves p (relative to the directory base, which may be NULL) to "a/b/c". */
 static int archive_path_normalize(const char *base, const char *p, char **ret) {
-        _cleanup_free_ char *joined = NULL, *out = NULL;
-        size_t n = 0;
-
-        if (!p || strlen(p) >= PATH_MAX)
-                return -EBADMSG;
-        if (asprintf(&joined, "%s/%s", p[0] == '/' || !base ? "" : base, p) < 0)
-                return -ENOMEM;
-        out = malloc(strlen(joined) + 1);
-        if (!out)
-                return -ENOMEM;
-        for (const char *s = joined; *s;) {
-                size_t len = strcspn(s, "/");
-                if (len == 2 && s[0] == '.' && s[1] == '.') {
-                        if (n == 0)
-                                return -EBADMSG;
-                        while (n > 0 && out[n - 1] != '/')
-                                n--;
-                        if (n > 0)
-                                n--;
-                } else if (len > 0 && !(len == 1 && s[0] == '.')) {
-                        if (n > 0)
-                                out[n++] = '/';
-                        memcpy(out + n, s, len);
-                        n += len;
-                }
-                s += len;
-                while (*s == '/')
-                        s++;
-        }
-        out[n] = 0;
-        *ret = TAKE_PTR(out);
-        return 0;
+        int r = tar_path_clean(base, p, false, ret);
+        return r == -EPERM ? -EBADMSG : r;
 }
 
 static const ArchiveFile *archive_lookup(const ArchiveContents *c, const char *path) {
@@ -104,53 +72,29 @@ static const ArchiveFile *archive_lookup(const ArchiveContents *c, const char *p
 }
 
 static int spool_entry(Transaction *t, struct archive *a, ArchiveFile *f, uint64_t *budget) {
-        _cleanup_(sha256_freep) Sha256 *h = NULL;
-        _cleanup_free_ char *buf = NULL;
         _cleanup_close_ int fd = -EBADF;
         int r;
 
-        r = sha256_new(&h);
-        if (r < 0)
-                return r;
-        buf = malloc(READ_BLOCK_SIZE);
-        if (!buf)
-                return -ENOMEM;
         r = transaction_new_file(t, &f->file, &fd);
         if (r < 0)
                 return r;
-        for (;;) {
-                la_ssize_t n = archive_read_data(a, buf, READ_BLOCK_SIZE);
-                if (n < 0)
-                        return log_error_errno(
-                                EBADMSG,
-                                "Cannot read archive member %s: %s",
-                                f->path,
-                                archive_error_string(a));
-                if (n == 0)
-                        break;
-                if ((uint64_t)n > *budget)
-                        return log_error_errno(EFBIG, "Archive is larger than the limit.");
-                *budget -= (uint64_t)n;
-                f->size += (uint64_t)n;
-                if ((r = sha256_update(h, buf, (size_t)n)) < 0 || (r = loop_write(fd, buf, (size_t)n)) < 0)
-                        return r;
-        }
-        return sha256_final(h, f->digest);
+        r = tar_copy_hashed(a, fd, budget, &f->size, f->digest);
+        if (r == -EBADMSG)
+                return log_error_errno(
+                        r, "Cannot read archive member %s: %s", f->path, archive_error_string(a));
+        if (r == -EFBIG)
+                return log_error_errno(r, "Archive is larger than the limit.");
+        return r;
 }
 
 static int spool_archive(Transaction *t, int fd, ArchiveContents *c) {
-        _cleanup_(archive_read_freep) struct archive *a = archive_read_new();
+        _cleanup_(archive_read_freep) struct archive *a = tar_reader_new(false);
         uint64_t budget = t->store->archive_size_max;
         int r;
 
         if (!a)
                 return -ENOMEM;
-        archive_read_support_filter_gzip(a);
-        archive_read_support_filter_zstd(a);
-        archive_read_support_filter_xz(a);
-        archive_read_support_filter_bzip2(a);
-        archive_read_support_format_tar(a);
-        if (archive_read_open_fd(a, fd, READ_BLOCK_SIZE) != ARCHIVE_OK)
+        if (archive_read_open_fd(a, fd, TAR_READ_BLOCK_SIZE) != ARCHIVE_OK)
                 return log_error_errno(EBADMSG, "Cannot read archive: %s", archive_error_string(a));
 
         for (;;) {
@@ -299,9 +243,9 @@ static int normalize_tags(char *const *tags, char ***ret) {
 static int load_docker_entry(
         Transaction *t, const ArchiveContents *c, const DockerManifestEntry *entry, char ***loaded) {
         _cleanup_strv_free_ char **diff_ids = NULL, **tags = NULL;
-        _cleanup_free_ char *config = NULL, *manifest = NULL;
+        _cleanup_free_ char *config = NULL;
         _cleanup_free_ uint64_t *sizes = NULL;
-        char chain[DIGEST_STRING_LEN + 1], manifest_digest[DIGEST_STRING_LEN + 1];
+        char chain[DIGEST_STRING_LEN + 1];
         const ArchiveFile *cf;
         size_t config_size, n;
         int r;
@@ -350,13 +294,7 @@ static int load_docker_entry(
         if (r < 0)
                 return r;
         /* docker save has no OCI manifest: write one, so that the store stays a valid OCI layout. */
-        r = oci_manifest_build(cf->digest, cf->size, diff_ids, sizes, n, &manifest);
-        if (r < 0)
-                return r;
-        r = transaction_add_blob_data(t, manifest, strlen(manifest), manifest_digest);
-        if (r < 0)
-                return r;
-        r = transaction_add_image(t, manifest_digest, strlen(manifest), tags);
+        r = transaction_add_image_manifest(t, cf->digest, cf->size, diff_ids, sizes, n, tags);
         if (r < 0)
                 return r;
         return loaded_add(loaded, tags, cf->digest);
@@ -484,16 +422,17 @@ static int pick_platform(Transaction *t, const ArchiveContents *c, const char *i
         r = oci_index_parse(data, size, &d, &n);
         if (r < 0)
                 return log_error_errno(r, "Invalid image index %s.", index_digest);
-        r = log_error_errno(
-                ENOENT, "Image index %s has no image for linux/%s.", index_digest, host_architecture());
-        for (size_t i = 0; i < n; i++)
+        r = -ENOENT;
+        for (size_t i = 0; i < n && r == -ENOENT; i++)
                 if (streq_ptr(d[i].platform_os, "linux") &&
                     streq_ptr(d[i].platform_architecture, host_architecture())) {
                         *ret = strdup(d[i].digest);
                         r = *ret ? 0 : -ENOMEM;
-                        break;
                 }
         oci_descriptors_free(d, n);
+        if (r == -ENOENT)
+                return log_error_errno(
+                        r, "Image index %s has no image for linux/%s.", index_digest, host_architecture());
         return r;
 }
 

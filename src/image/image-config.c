@@ -22,19 +22,16 @@ void image_config_done(ImageConfig *c) {
         *c = (ImageConfig){};
 }
 
-static int parse_json(const char *data, size_t size, cJSON **ret) {
-        cJSON *o;
+/* A JSON document of at most IMAGE_JSON_SIZE_MAX bytes that is an array (array) or else an object. */
+static int parse_json(const char *data, size_t size, bool array, cJSON **ret) {
+        _cleanup_json_ cJSON *o = NULL;
 
         if (size > IMAGE_JSON_SIZE_MAX)
                 return -EFBIG;
         o = cJSON_ParseWithLength(data, size);
-        if (!o)
+        if (!o || !(array ? cJSON_IsArray(o) : cJSON_IsObject(o)))
                 return -EBADMSG;
-        if (!cJSON_IsObject(o) && !cJSON_IsArray(o)) {
-                cJSON_Delete(o);
-                return -EBADMSG;
-        }
-        *ret = o;
+        *ret = TAKE_PTR(o);
         return 0;
 }
 
@@ -121,11 +118,9 @@ int image_config_parse(const char *data, size_t size, ImageConfig *ret_config, c
         const char *created;
         int r;
 
-        r = parse_json(data, size, &root);
+        r = parse_json(data, size, false, &root);
         if (r < 0)
                 return r;
-        if (!cJSON_IsObject(root))
-                return -EBADMSG;
 
         rootfs = cJSON_GetObjectItemCaseSensitive(root, "rootfs");
         if (!cJSON_IsObject(rootfs) || !streq_ptr(json_get_string(rootfs, "type"), "layers"))
@@ -184,10 +179,10 @@ int oci_manifest_parse(const char *data, size_t size, OciManifest **ret) {
         const char *media_type, *digest;
         int r;
 
-        r = parse_json(data, size, &root);
+        r = parse_json(data, size, false, &root);
         if (r < 0)
                 return r;
-        if (!cJSON_IsObject(root) || json_get_integer(root, "schemaVersion", 0) != 2)
+        if (json_get_integer(root, "schemaVersion", 0) != 2)
                 return -EBADMSG;
         media_type = json_get_string(root, "mediaType");
         if (media_type &&
@@ -224,15 +219,19 @@ int oci_manifest_parse(const char *data, size_t size, OciManifest **ret) {
         return 0;
 }
 
+void oci_descriptor_done(OciDescriptor *d) {
+        free(d->media_type);
+        free(d->digest);
+        free(d->ref_name);
+        free(d->image_name);
+        free(d->platform_os);
+        free(d->platform_architecture);
+        *d = (OciDescriptor){};
+}
+
 void oci_descriptors_free(OciDescriptor *d, size_t n) {
-        for (size_t i = 0; d && i < n; i++) {
-                free(d[i].media_type);
-                free(d[i].digest);
-                free(d[i].ref_name);
-                free(d[i].image_name);
-                free(d[i].platform_os);
-                free(d[i].platform_architecture);
-        }
+        for (size_t i = 0; d && i < n; i++)
+                oci_descriptor_done(&d[i]);
         free(d);
 }
 
@@ -243,10 +242,10 @@ int oci_index_parse(const char *data, size_t size, OciDescriptor **ret, size_t *
         size_t n = 0, count;
         int r;
 
-        r = parse_json(data, size, &root);
+        r = parse_json(data, size, false, &root);
         if (r < 0)
                 return r;
-        if (!cJSON_IsObject(root) || json_get_integer(root, "schemaVersion", 0) != 2)
+        if (json_get_integer(root, "schemaVersion", 0) != 2)
                 return -EBADMSG;
         manifests = cJSON_GetObjectItemCaseSensitive(root, "manifests");
         if (!manifests || cJSON_IsNull(manifests)) {
@@ -268,26 +267,25 @@ int oci_index_parse(const char *data, size_t size, OciDescriptor **ret, size_t *
                 const cJSON *platform = cJSON_GetObjectItemCaseSensitive(e, "platform");
                 const char *digest = json_get_string(e, "digest");
                 int64_t sz = json_get_integer(e, "size", 0);
+                OciDescriptor *o;
 
                 if (!cJSON_IsObject(e) || !digest_is_valid(digest) || sz < 0 || n >= count) {
                         r = -EBADMSG;
                         goto fail;
                 }
-                d[n].size = (uint64_t)sz;
-                if ((r = strdup_optional(digest, &d[n].digest)) < 0 ||
-                    (r = strdup_optional(json_get_string(e, "mediaType"), &d[n].media_type)) < 0 ||
-                    (r = strdup_optional(
-                             json_get_string(annotations, ANNOTATION_REF_NAME), &d[n].ref_name)) < 0 ||
-                    (r = strdup_optional(
-                             json_get_string(annotations, ANNOTATION_CONTAINERD_NAME), &d[n].image_name)) <
+                o = &d[n++];
+                o->size = (uint64_t)sz;
+                if ((r = strdup_optional(digest, &o->digest)) < 0 ||
+                    (r = strdup_optional(json_get_string(e, "mediaType"), &o->media_type)) < 0 ||
+                    (r = strdup_optional(json_get_string(annotations, ANNOTATION_REF_NAME), &o->ref_name)) <
                             0 ||
-                    (r = strdup_optional(json_get_string(platform, "os"), &d[n].platform_os)) < 0 ||
                     (r = strdup_optional(
-                             json_get_string(platform, "architecture"), &d[n].platform_architecture)) < 0) {
-                        n++;
+                             json_get_string(annotations, ANNOTATION_CONTAINERD_NAME), &o->image_name)) <
+                            0 ||
+                    (r = strdup_optional(json_get_string(platform, "os"), &o->platform_os)) < 0 ||
+                    (r = strdup_optional(
+                             json_get_string(platform, "architecture"), &o->platform_architecture)) < 0)
                         goto fail;
-                }
-                n++;
         }
 
         *ret = d;
@@ -314,11 +312,9 @@ int docker_manifest_parse(const char *data, size_t size, DockerManifestEntry **r
         size_t n = 0, count;
         int r;
 
-        r = parse_json(data, size, &root);
+        r = parse_json(data, size, true, &root);
         if (r < 0)
                 return r;
-        if (!cJSON_IsArray(root))
-                return -EBADMSG;
         count = (size_t)cJSON_GetArraySize(root);
         if (count == 0 || count > IMAGE_INDEX_ENTRIES_MAX)
                 return -EBADMSG;
@@ -328,25 +324,18 @@ int docker_manifest_parse(const char *data, size_t size, DockerManifestEntry **r
 
         cJSON_ArrayForEach (e, root) {
                 const char *config = json_get_string(e, "Config");
+                DockerManifestEntry *m;
 
                 if (!cJSON_IsObject(e) || isempty(config) || n >= count) {
                         r = -EBADMSG;
                         goto fail;
                 }
-                entries[n].config = strdup(config);
-                n++;
-                if (!entries[n - 1].config) {
-                        r = -ENOMEM;
+                m = &entries[n++];
+                if ((r = strdup_optional(config, &m->config)) < 0 ||
+                    (r = get_strv_checked(e, "RepoTags", &m->repo_tags)) < 0 ||
+                    (r = get_strv_checked(e, "Layers", &m->layers)) < 0)
                         goto fail;
-                }
-                r = get_strv_checked(e, "RepoTags", &entries[n - 1].repo_tags);
-                if (r < 0)
-                        goto fail;
-                r = get_strv_checked(e, "Layers", &entries[n - 1].layers);
-                if (r < 0)
-                        goto fail;
-                if (strv_length(entries[n - 1].layers) == 0 ||
-                    strv_length(entries[n - 1].layers) > IMAGE_LAYERS_MAX) {
+                if (strv_length(m->layers) == 0 || strv_length(m->layers) > IMAGE_LAYERS_MAX) {
                         r = -EBADMSG;
                         goto fail;
                 }

@@ -48,6 +48,7 @@ typedef struct OciDescriptor {
         char *platform_architecture;
 } OciDescriptor;
 
+void oci_descriptor_done(OciDescriptor *d);
 void oci_descriptors_free(OciDescriptor *d, size_t n);
 int oci_index_parse(const char *data, size_t size, OciDescriptor **ret, size_t *ret_n);
 

@@ -77,11 +77,13 @@ int transaction_add_image(
         Transaction *t, const char *manifest_digest, uint64_t manifest_size, char *const *tags);
 int transaction_commit(Transaction *t);
 
-/* Builds the OCI manifest for a config and layer blobs given as (digest, size) pairs, uncompressed tar. */
-int oci_manifest_build(
+/* Stages an OCI manifest for the config blob and the layer blobs (uncompressed tars) given as (digest,
+ * size) pairs, and the image it describes: for the images that come without one (docker save, import). */
+int transaction_add_image_manifest(
+        Transaction *t,
         const char *config_digest,
         uint64_t config_size,
         char *const *layer_digests,
         const uint64_t *layer_sizes,
         size_t n_layers,
-        char **ret_json);
+        char *const *tags);

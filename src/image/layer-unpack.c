@@ -14,16 +14,14 @@
 #include "layer-unpack.h"
 #include "log.h"
 #include "macro.h"
+#include "tar-reader.h"
 
 #define WHITEOUT_PREFIX ".wh."
 #define WHITEOUT_META_PREFIX ".wh..wh."
 #define WHITEOUT_OPAQUE ".wh..wh..opq"
 #define OVERLAY_XATTR_PREFIX "trusted.overlay."
 #define OVERLAY_OPAQUE_XATTR "trusted.overlay.opaque"
-#define READ_BLOCK_SIZE (128U * 1024U)
 #define ENTRY_HEADER_BUDGET 2048U
-
-DEFINE_TRIVIAL_CLEANUP_FUNC(struct archive *, archive_read_free);
 
 uint64_t layer_limits_stream_max(const LayerLimits *limits) {
         return limits->max_unpacked_size + limits->max_entries * ENTRY_HEADER_BUDGET + 10240;
@@ -35,19 +33,10 @@ static int open_layer_reader(int fd, bool raw, struct archive **ret) {
         /* A pipe is read as it comes; a file from its start. */
         if (lseek(fd, 0, SEEK_SET) < 0 && errno != ESPIPE)
                 return -errno;
-        a = archive_read_new();
+        a = tar_reader_new(raw);
         if (!a)
                 return -ENOMEM;
-        /* Only the compressions images use: "all" would also bid with uudecode, rpm, lrzip, … */
-        archive_read_support_filter_gzip(a);
-        archive_read_support_filter_zstd(a);
-        archive_read_support_filter_xz(a);
-        archive_read_support_filter_bzip2(a);
-        if (raw)
-                archive_read_support_format_raw(a);
-        else
-                archive_read_support_format_tar(a);
-        if (archive_read_open_fd(a, fd, READ_BLOCK_SIZE) != ARCHIVE_OK)
+        if (archive_read_open_fd(a, fd, TAR_READ_BLOCK_SIZE) != ARCHIVE_OK)
                 return log_debug_errno(EBADMSG, "Cannot read layer: %s", archive_error_string(a));
         *ret = TAKE_PTR(a);
         return 0;
@@ -56,75 +45,22 @@ static int open_layer_reader(int fd, bool raw, struct archive **ret) {
 int layer_diff_id(
         int in_fd, int out_fd, const LayerLimits *limits, char ret_diff_id[static DIGEST_STRING_LEN + 1]) {
         _cleanup_(archive_read_freep) struct archive *a = NULL;
-        _cleanup_(sha256_freep) Sha256 *h = NULL;
-        _cleanup_free_ char *buf = NULL;
-        uint64_t total = 0, max = layer_limits_stream_max(limits);
+        uint64_t max = layer_limits_stream_max(limits), budget = max;
         struct archive_entry *e;
         int r;
 
         r = open_layer_reader(in_fd, true, &a);
         if (r < 0)
                 return r;
-        r = sha256_new(&h);
-        if (r < 0)
-                return r;
-        buf = malloc(READ_BLOCK_SIZE);
-        if (!buf)
-                return -ENOMEM;
-
         r = archive_read_next_header(a, &e);
         if (r != ARCHIVE_OK)
                 return log_debug_errno(EBADMSG, "Cannot read layer: %s", archive_error_string(a));
-        for (;;) {
-                la_ssize_t n = archive_read_data(a, buf, READ_BLOCK_SIZE);
-                if (n < 0)
-                        return log_debug_errno(
-                                EBADMSG, "Cannot decompress layer: %s", archive_error_string(a));
-                if (n == 0)
-                        break;
-                total += (uint64_t)n;
-                if (total > max)
-                        return log_error_errno(EFBIG, "Layer exceeds %" PRIu64 " bytes uncompressed.", max);
-                r = sha256_update(h, buf, (size_t)n);
-                if (r < 0)
-                        return r;
-                if (out_fd >= 0) {
-                        r = loop_write(out_fd, buf, (size_t)n);
-                        if (r < 0)
-                                return r;
-                }
-        }
-        return sha256_final(h, ret_diff_id);
-}
-
-/* Turns an entry name into "a/b/c": "./" and empty components dropped; absolute paths and ".." refused,
- * Docker would clean them but a layer that carries them is not one we want. "" is the layer root. */
-static int entry_path_clean(const char *raw, char **ret) {
-        _cleanup_free_ char *clean = NULL;
-        size_t n = 0;
-
-        if (!raw || raw[0] == '/' || strlen(raw) >= PATH_MAX)
-                return -EPERM;
-        clean = malloc(strlen(raw) + 1);
-        if (!clean)
-                return -ENOMEM;
-        for (const char *p = raw; *p;) {
-                size_t len = strcspn(p, "/");
-                if (len == 2 && p[0] == '.' && p[1] == '.')
-                        return -EPERM;
-                if (len > 0 && !(len == 1 && p[0] == '.')) {
-                        if (n > 0)
-                                clean[n++] = '/';
-                        memcpy(clean + n, p, len);
-                        n += len;
-                }
-                p += len;
-                while (*p == '/')
-                        p++;
-        }
-        clean[n] = 0;
-        *ret = TAKE_PTR(clean);
-        return 0;
+        r = tar_copy_hashed(a, out_fd, &budget, NULL, ret_diff_id);
+        if (r == -EBADMSG)
+                return log_debug_errno(r, "Cannot decompress layer: %s", archive_error_string(a));
+        if (r == -EFBIG)
+                return log_error_errno(r, "Layer exceeds %" PRIu64 " bytes uncompressed.", max);
+        return r;
 }
 
 /* Opens the directory holding path's last component, one component at a time with O_NOFOLLOW, so that
@@ -246,6 +182,7 @@ static int write_regular(
         _cleanup_close_ int fd = -EBADF;
         struct timespec ts[2];
         int64_t size = archive_entry_size(e);
+        int r;
 
         if (size < 0 || (uint64_t)size > *size_left)
                 return -EFBIG;
@@ -258,7 +195,7 @@ static int write_regular(
                 const void *buf;
                 size_t n;
                 la_int64_t offset;
-                int r = archive_read_data_block(a, &buf, &n, &offset);
+                r = archive_read_data_block(a, &buf, &n, &offset);
                 if (r == ARCHIVE_EOF)
                         break;
                 if (r != ARCHIVE_OK)
@@ -281,8 +218,9 @@ static int write_regular(
         /* Sparse files may end in a hole. */
         if (ftruncate(fd, size) < 0)
                 return -errno;
-        if (set_owner_mode(fd, e) < 0)
-                return -errno;
+        r = set_owner_mode(fd, e);
+        if (r < 0)
+                return r;
         entry_times(e, ts);
         if (futimens(fd, ts) < 0)
                 return -errno;
@@ -305,15 +243,11 @@ static int write_directory(struct archive_entry *e, int dir_fd, const char *name
         return set_owner_mode(fd, e);
 }
 
-static int write_symlink(struct archive_entry *e, int dir_fd, const char *name) {
-        const char *target = archive_entry_symlink(e);
+/* Owner, mode (not for symlinks: they have none) and times of an entry that cannot be opened: a symlink,
+ * a device node or a FIFO. */
+static int set_metadata_at(int dir_fd, const char *name, struct archive_entry *e) {
         struct timespec ts[2];
 
-        /* The target is resolved inside the container, never here: any string is fine. */
-        if (isempty(target) || strlen(target) >= PATH_MAX)
-                return -EBADMSG;
-        if (symlinkat(target, dir_fd, name) < 0)
-                return -errno;
         if (fchownat(
                     dir_fd,
                     name,
@@ -321,8 +255,22 @@ static int write_symlink(struct archive_entry *e, int dir_fd, const char *name) 
                     (gid_t)archive_entry_gid(e),
                     AT_SYMLINK_NOFOLLOW) < 0)
                 return -errno;
+        if (archive_entry_filetype(e) != AE_IFLNK &&
+            fchmodat(dir_fd, name, archive_entry_perm(e) & 07777, 0) < 0)
+                return -errno;
         entry_times(e, ts);
         return utimensat(dir_fd, name, ts, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
+}
+
+static int write_symlink(struct archive_entry *e, int dir_fd, const char *name) {
+        const char *target = archive_entry_symlink(e);
+
+        /* The target is resolved inside the container, never here: any string is fine. */
+        if (isempty(target) || strlen(target) >= PATH_MAX)
+                return -EBADMSG;
+        if (symlinkat(target, dir_fd, name) < 0)
+                return -errno;
+        return set_metadata_at(dir_fd, name, e);
 }
 
 static int write_hardlink(struct archive_entry *e, int root_fd, int dir_fd, const char *name) {
@@ -332,7 +280,7 @@ static int write_hardlink(struct archive_entry *e, int root_fd, int dir_fd, cons
         int r;
 
         /* The target must be an earlier entry of this layer: inside it by construction. */
-        r = entry_path_clean(archive_entry_hardlink(e), &target);
+        r = tar_path_clean(NULL, archive_entry_hardlink(e), true, &target);
         if (r < 0)
                 return r;
         if (isempty(target))
@@ -344,22 +292,9 @@ static int write_hardlink(struct archive_entry *e, int root_fd, int dir_fd, cons
 }
 
 static int write_node(struct archive_entry *e, int dir_fd, const char *name) {
-        mode_t type = archive_entry_filetype(e);
-        struct timespec ts[2];
-
-        if (mknodat(dir_fd, name, type | 0600, archive_entry_rdev(e)) < 0)
+        if (mknodat(dir_fd, name, archive_entry_filetype(e) | 0600, archive_entry_rdev(e)) < 0)
                 return -errno;
-        if (fchownat(
-                    dir_fd,
-                    name,
-                    (uid_t)archive_entry_uid(e),
-                    (gid_t)archive_entry_gid(e),
-                    AT_SYMLINK_NOFOLLOW) < 0)
-                return -errno;
-        if (fchmodat(dir_fd, name, archive_entry_perm(e) & 07777, 0) < 0)
-                return -errno;
-        entry_times(e, ts);
-        return utimensat(dir_fd, name, ts, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
+        return set_metadata_at(dir_fd, name, e);
 }
 
 static int write_whiteout(int dir_fd, const char *name) {
@@ -496,7 +431,7 @@ int layer_unpack(int in_fd, int dir_fd, const LayerLimits *limits, uint64_t *ret
                         goto finish;
                 }
 
-                r = entry_path_clean(archive_entry_pathname(e), &path);
+                r = tar_path_clean(NULL, archive_entry_pathname(e), true, &path);
                 if (r < 0) {
                         log_error_errno(
                                 r,

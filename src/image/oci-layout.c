@@ -123,12 +123,7 @@ static bool index_references(const OciDescriptor *d, size_t n, const char *diges
 }
 
 static void index_remove(OciDescriptor *d, size_t *n, size_t i) {
-        free(d[i].media_type);
-        free(d[i].digest);
-        free(d[i].ref_name);
-        free(d[i].image_name);
-        free(d[i].platform_os);
-        free(d[i].platform_architecture);
+        oci_descriptor_done(&d[i]);
         memmove(d + i, d + i + 1, (*n - i - 1) * sizeof(OciDescriptor));
         (*n)--;
 }

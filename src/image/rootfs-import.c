@@ -51,10 +51,9 @@ static int build_config(const char *diff_id, char **ret_json) {
 int image_store_import_rootfs(ImageStore *store, int fd, const char *reference, char **ret_id) {
         _cleanup_(transaction_freep) Transaction *t = NULL;
         _cleanup_strv_free_ char **tags = NULL;
-        _cleanup_free_ char *tar_file = NULL, *config = NULL, *manifest = NULL, *id = NULL;
+        _cleanup_free_ char *tar_file = NULL, *config = NULL, *id = NULL;
         _cleanup_close_ int tar_fd = -EBADF;
-        char diff_id[DIGEST_STRING_LEN + 1], config_digest[DIGEST_STRING_LEN + 1],
-                manifest_digest[DIGEST_STRING_LEN + 1];
+        char diff_id[DIGEST_STRING_LEN + 1], config_digest[DIGEST_STRING_LEN + 1];
         char *const layers[] = {diff_id, NULL};
         uint64_t tar_size;
         struct stat st;
@@ -96,13 +95,7 @@ int image_store_import_rootfs(ImageStore *store, int fd, const char *reference, 
         r = transaction_add_blob_data(t, config, strlen(config), config_digest);
         if (r < 0)
                 return r;
-        r = oci_manifest_build(config_digest, strlen(config), layers, &tar_size, 1, &manifest);
-        if (r < 0)
-                return r;
-        r = transaction_add_blob_data(t, manifest, strlen(manifest), manifest_digest);
-        if (r < 0)
-                return r;
-        r = transaction_add_image(t, manifest_digest, strlen(manifest), tags);
+        r = transaction_add_image_manifest(t, config_digest, strlen(config), layers, &tar_size, 1, tags);
         if (r < 0)
                 return r;
 

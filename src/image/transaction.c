@@ -228,16 +228,19 @@ finish:
         return r;
 }
 
-int oci_manifest_build(
+int transaction_add_image_manifest(
+        Transaction *t,
         const char *config_digest,
         uint64_t config_size,
         char *const *layer_digests,
         const uint64_t *layer_sizes,
         size_t n_layers,
-        char **ret_json) {
+        char *const *tags) {
         _cleanup_json_ cJSON *root = cJSON_CreateObject();
+        _cleanup_free_ char *manifest = NULL;
+        char manifest_digest[DIGEST_STRING_LEN + 1];
         cJSON *config, *layers;
-        char *s;
+        int r;
 
         if (!root || !cJSON_AddNumberToObject(root, "schemaVersion", 2) ||
             !cJSON_AddStringToObject(root, "mediaType", MEDIA_TYPE_OCI_MANIFEST) ||
@@ -257,9 +260,11 @@ int oci_manifest_build(
                     !cJSON_AddNumberToObject(l, "size", (double)layer_sizes[i]))
                         return -ENOMEM;
         }
-        s = cJSON_PrintUnformatted(root);
-        if (!s)
+        manifest = cJSON_PrintUnformatted(root);
+        if (!manifest)
                 return -ENOMEM;
-        *ret_json = s;
-        return 0;
+        r = transaction_add_blob_data(t, manifest, strlen(manifest), manifest_digest);
+        if (r < 0)
+                return r;
+        return transaction_add_image(t, manifest_digest, strlen(manifest), tags);
 }

@@ -586,6 +586,58 @@ static void test_bad_archives(void **state) {
         remove_state_dir(dir);
 }
 
+/* A multi-platform index whose manifest for this machine is missing: the error names the missing blob,
+ * not "no image for this platform", which the index lookup once logged even when it found one. */
+static void test_platform_index_error(void **state) {
+#if defined(__x86_64__)
+        const char *arch = "amd64";
+#elif defined(__aarch64__)
+        const char *arch = "arm64";
+#else
+        skip();
+#endif
+        char *dir = new_state_dir(), **loaded = NULL, nested[1024], index[1024], path[128], *digest;
+        ImageStore *s = NULL;
+        TarBuilder *b = tar_new(NULL);
+        Blob nested_blob, archive;
+
+        snprintf(
+                nested,
+                sizeof(nested),
+                "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
+                "\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:"
+                "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"size\":1,"
+                "\"platform\":{\"os\":\"linux\",\"architecture\":\"%s\"}}]}",
+                arch);
+        nested_blob = (Blob){nested, strlen(nested)};
+        digest = blob_digest(&nested_blob);
+        snprintf(path, sizeof(path), "blobs/sha256/%s", digest + 7);
+        tar_blob(b, path, &nested_blob);
+        snprintf(
+                index,
+                sizeof(index),
+                "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
+                "\"application/vnd.oci.image.index.v1+json\",\"digest\":\"%s\",\"size\":%zu}]}",
+                digest,
+                nested_blob.size);
+        tar_string(b, "index.json", index);
+        archive = tar_finish(b);
+
+        assert_int_equal(image_store_new(dir, &s), 0);
+        log_set_max_level(LOG_ERR);
+        log_reset_first_error();
+        assert_int_equal(load_blob(s, &archive, &loaded), -EBADMSG);
+        log_set_max_level(getenv("BERTH_TEST_DEBUG") ? LOG_DEBUG : LOG_CRIT);
+        assert_non_null(log_first_error());
+        assert_non_null(strstr(log_first_error(), "sha256:aaaaaaaa"));
+        assert_null(strstr(log_first_error(), "has no image"));
+
+        image_store_free(s);
+        blob_done(&archive);
+        free(digest);
+        remove_state_dir(dir);
+}
+
 static void test_tags(void **state) {
         char *dir = new_state_dir(), **loaded = NULL;
         Blob l1 = simple_layer("bin/one", "1"), l2 = simple_layer("bin/two", "2"), a1, a2;
@@ -678,6 +730,7 @@ int main(void) {
                 cmocka_unit_test(test_import_rootfs),
                 cmocka_unit_test(test_layer_contents),
                 cmocka_unit_test(test_bad_archives),
+                cmocka_unit_test(test_platform_index_error),
                 cmocka_unit_test(test_tags),
                 cmocka_unit_test(test_leftovers),
         };
