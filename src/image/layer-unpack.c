@@ -347,7 +347,7 @@ static int unpack_entry(
         DirTimes **dirs,
         size_t *n_dirs) {
         _cleanup_close_ int dir_fd = -EBADF;
-        const char *name;
+        const char *name = NULL; /* set by open_parent() on success; gcc -O3 cannot tell */
         mode_t type = archive_entry_filetype(e);
         bool exists;
         int r;
