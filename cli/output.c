@@ -141,9 +141,10 @@ const char *format_rfc3339nano(char buf[static FORMAT_BUF], uint64_t usec) {
                 date[0] = 0;
         if (frac > 0) {
                 /* Go trims trailing zeros of the fraction. */
-                snprintf(f, sizeof(f), ".%06u", frac);
-                for (size_t k = strlen(f); f[k - 1] == '0'; k--)
-                        f[k - 1] = 0;
+                int digits = 6;
+                for (; frac % 10 == 0; frac /= 10)
+                        digits--;
+                snprintf(f, sizeof(f), ".%0*u", digits, frac);
         }
         snprintf(buf, FORMAT_BUF, "%s%sZ", date, f);
         return buf;
