@@ -14,12 +14,13 @@
 
 #define MAX_ARGS 64
 
-static char dir[] = "/tmp/fuzz-cli-flags-XXXXXX";
+static char *dir;
 static int dir_fd = -EBADF;
 
 static void remove_dir(void) {
         (void)unlinkat(dir_fd, "env", 0);
         (void)rmdir(dir);
+        free(dir);
 }
 
 /* --env-file reads files: the parser runs in an empty directory holding one env file, "env", and inputs
@@ -30,7 +31,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 
         log_set_max_level(LOG_CRIT); /* the parser's refusals are expected, not news */
         opterr = 0;
-        if (!mkdtemp(dir))
+        if (asprintf(&dir, "%s/fuzz-cli-flags-XXXXXX", getenv("TMPDIR") ?: "/tmp") < 0 || !mkdtemp(dir))
                 abort();
         dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dir_fd < 0)
