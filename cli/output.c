@@ -12,12 +12,6 @@
 /* Templates and inspect output render text we got from the daemon: cap what it may grow to. */
 #define TEMPLATE_MAX_OUTPUT (64U * 1024U * 1024U)
 
-uint64_t now_realtime_usec(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        return (uint64_t)ts.tv_sec * USEC_PER_SEC + (uint64_t)ts.tv_nsec / 1000;
-}
-
 const char *format_human_duration(char buf[static FORMAT_BUF], uint64_t usec) {
         uint64_t seconds = usec / USEC_PER_SEC, minutes = seconds / 60;
         /* Go rounds hours: int(d.Hours() + 0.5). */
@@ -79,11 +73,19 @@ const char *format_container_status(
         uint64_t now_usec) {
         char d[FORMAT_BUF];
 
-        if (streq_ptr(state, "running")) {
+        if (streq_ptr(state, "running") || streq_ptr(state, "paused")) {
                 snprintf(buf, FORMAT_BUF, "Up");
                 if (started_usec > 0) {
                         append(buf, " ");
                         append(buf, format_human_duration(d, elapsed(started_usec, now_usec)));
+                }
+                if (streq(state, "paused"))
+                        append(buf, " (Paused)");
+        } else if (streq_ptr(state, "restarting")) {
+                snprintf(buf, FORMAT_BUF, "Restarting (%i)", exit_code);
+                if (finished_usec > 0) {
+                        append(buf, " ");
+                        append(buf, format_ago(d, finished_usec, now_usec));
                 }
         } else if (streq_ptr(state, "exited")) {
                 snprintf(buf, FORMAT_BUF, "Exited (%i)", exit_code);

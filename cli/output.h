@@ -7,20 +7,19 @@
 #include <stdio.h>
 
 #include "macro.h"
+#include "time-util.h"
 
-#define USEC_PER_SEC UINT64_C(1000000)
 #define SHORT_ID_LEN 12
 #define FORMAT_BUF 128
 
 #define STRV_MAKE(...) ((char **)((const char *[]){__VA_ARGS__, NULL}))
 
 /* CLOCK_REALTIME in µs, the clock the daemon's timestamps use. */
-uint64_t now_realtime_usec(void);
 
 /* Docker's units.HumanDuration: "Less than a second", "5 seconds", "About a minute", "2 hours", ... */
 const char *format_human_duration(char buf[static FORMAT_BUF], uint64_t usec);
-/* Docker's STATUS column: "Created", "Up 3 seconds", "Exited (0) 5 seconds ago". Times in µs since the
- * epoch, 0 = never. */
+/* Docker's STATUS column: "Created", "Up 3 seconds", "Up 5 seconds (Paused)", "Exited (0) 5 seconds ago",
+ * "Restarting (1) 2 seconds ago". Times in µs since the epoch, 0 = never. */
 const char *format_container_status(
         char buf[static FORMAT_BUF],
         const char *state,

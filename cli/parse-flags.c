@@ -255,6 +255,8 @@ void run_options_done(RunOptions *o) {
         free(o->entrypoint);
         free(o->hostname);
         free(o->user);
+        free(o->restart);
+        free(o->detach_keys);
         free(o->image);
         strv_free(o->command);
         *o = (RunOptions){};
@@ -282,13 +284,17 @@ static void run_help(const char *verb) {
                "Options:\n"
                "  -a, --attach list          Attach to STDIN, STDOUT or STDERR\n"
                "  -d, --detach               Run container in background and print container ID\n"
+               "      --detach-keys string   Override the key sequence for detaching a container\n"
                "      --entrypoint string    Overwrite the default ENTRYPOINT of the image\n"
                "  -e, --env list             Set environment variables\n"
                "      --env-file list        Read in a file of environment variables\n"
                "  -h, --hostname string      Container host name\n"
                "  -i, --interactive          Keep STDIN open\n"
                "      --name string          Assign a name to the container\n"
+               "      --restart string       Restart policy to apply when a container exits (default "
+               "\"no\")\n"
                "      --rm                   Automatically remove the container when it exits\n"
+               "  -t, --tty                  Allocate a pseudo-TTY\n"
                "  -u, --user string          Username or UID (format: <name|uid>[:<group|gid>])\n"
                "  -w, --workdir string       Working directory inside the container\n",
                verb,
@@ -297,17 +303,28 @@ static void run_help(const char *verb) {
 }
 
 int parse_run_options(int argc, char *argv[], RunOptions *ret) {
-        enum { ARG_RM = 0x100, ARG_NAME, ARG_ENV_FILE, ARG_ENTRYPOINT, ARG_HELP };
+        enum {
+                ARG_RM = 0x100,
+                ARG_NAME,
+                ARG_ENV_FILE,
+                ARG_ENTRYPOINT,
+                ARG_HELP,
+                ARG_RESTART,
+                ARG_DETACH_KEYS,
+        };
         static const struct option options[] = {
                 {"attach", required_argument, NULL, 'a'},
                 {"detach", no_argument, NULL, 'd'},
+                {"detach-keys", required_argument, NULL, ARG_DETACH_KEYS},
                 {"entrypoint", required_argument, NULL, ARG_ENTRYPOINT},
                 {"env", required_argument, NULL, 'e'},
                 {"env-file", required_argument, NULL, ARG_ENV_FILE},
                 {"hostname", required_argument, NULL, 'h'},
                 {"interactive", no_argument, NULL, 'i'},
                 {"name", required_argument, NULL, ARG_NAME},
+                {"restart", required_argument, NULL, ARG_RESTART},
                 {"rm", no_argument, NULL, ARG_RM},
+                {"tty", no_argument, NULL, 't'},
                 {"user", required_argument, NULL, 'u'},
                 {"workdir", required_argument, NULL, 'w'},
                 {"help", no_argument, NULL, ARG_HELP},
@@ -319,13 +336,17 @@ int parse_run_options(int argc, char *argv[], RunOptions *ret) {
         int c, r;
 
         optind = 0; /* full reset: parsers may run more than once in a process (tests) */
-        while ((c = next_option(argc, argv, "+a:de:h:iu:w:", options)) >= 0) {
+        while ((c = next_option(argc, argv, "+a:de:h:itu:w:", options)) >= 0) {
                 r = 0;
                 switch (c) {
                 case 'a':
                         if (strcasecmp(optarg, "stdin") == 0)
                                 o.interactive = true;
-                        else if (strcasecmp(optarg, "stdout") != 0 && strcasecmp(optarg, "stderr") != 0)
+                        else if (strcasecmp(optarg, "stdout") == 0)
+                                o.attach_stdout = true;
+                        else if (strcasecmp(optarg, "stderr") == 0)
+                                o.attach_stderr = true;
+                        else
                                 return log_error_errno(
                                         EINVAL,
                                         "invalid argument \"%s\" for \"-a, --attach\" flag: valid streams "
@@ -358,11 +379,20 @@ int parse_run_options(int argc, char *argv[], RunOptions *ret) {
                 case 'i':
                         o.interactive = true;
                         break;
+                case 't':
+                        o.tty = true;
+                        break;
+                case ARG_DETACH_KEYS:
+                        r = replace_string(&o.detach_keys, optarg);
+                        break;
                 case ARG_NAME:
                         r = replace_string(&o.name, optarg);
                         break;
                 case ARG_RM:
                         o.auto_remove = true;
+                        break;
+                case ARG_RESTART:
+                        r = replace_string(&o.restart, optarg);
                         break;
                 case 'u':
                         r = replace_string(&o.user, optarg);
@@ -382,6 +412,10 @@ int parse_run_options(int argc, char *argv[], RunOptions *ret) {
 
         if (o.detach && attach)
                 return log_error_errno(EINVAL, "Conflicting options: -a and -d");
+        if (!attach)
+                o.attach_stdout = o.attach_stderr = true;
+        if (o.auto_remove && o.restart && !streq(o.restart, "no"))
+                return log_error_errno(EINVAL, "Conflicting options: --restart and --rm");
         if (optind >= argc)
                 return log_error_errno(
                         EINVAL,
@@ -413,4 +447,19 @@ int parse_run_options(int argc, char *argv[], RunOptions *ret) {
         *ret = o;
         o = (RunOptions){};
         return 0;
+}
+
+int parse_stop_timeout(const char *s, uint64_t *ret) {
+        char *end;
+        long long v;
+
+        if (s && s[0] == '-') {
+                errno = 0;
+                v = strtoll(s, &end, 10);
+                if (errno != 0 || *end || v >= 0)
+                        return -EINVAL;
+                *ret = STOP_TIMEOUT_INFINITY;
+                return 0;
+        }
+        return parse_duration_usec(s, ret);
 }

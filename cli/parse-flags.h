@@ -22,6 +22,12 @@ const char *signal_to_string(int sig);
 /* Seconds as an integer ("10"), or a Go duration ("1.5s", "2m", "100ms", "1h30m"). */
 int parse_duration_usec(const char *s, uint64_t *ret);
 
+/* Stop(timeout_usec) of a running unit with no timeout at all: it waits for the container forever. */
+#define STOP_TIMEOUT_INFINITY (UINT64_MAX - 1)
+/* stop/restart -t: as parse_duration_usec(), and a negative number of seconds means no timeout
+ * (Docker's rule since API 1.42): STOP_TIMEOUT_INFINITY. */
+int parse_stop_timeout(const char *s, uint64_t *ret);
+
 /* One -e argument: "KEY=VAL" is taken as is; "KEY" takes the value from this process's environment and
  * is dropped when unset. Later assignments of the same KEY replace earlier ones. */
 int env_add_argument(char ***env, const char *arg);
@@ -38,8 +44,12 @@ typedef struct RunOptions {
         char *hostname;
         char *user;
         bool auto_remove;
+        char *restart; /* --restart as given; the daemon checks it */
         bool detach;
         bool interactive;
+        bool tty;
+        char *detach_keys; /* --detach-keys as given; NULL: the default */
+        bool attach_stdout, attach_stderr; /* -a (both when -a is not given) */
         char *image;
         char **command;
 } RunOptions;

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <systemd/sd-journal.h>
 #include <time.h>
 
 #include "attach.h"
@@ -15,12 +14,12 @@
 #include "log.h"
 #include "output.h"
 #include "parse-flags.h"
+#include "stream-relay.h"
 #include "strv.h"
 #include "verbs.h"
 
 /* Stopping waits for the container's stop timeout; give the call that much and some slack. */
 #define STOP_CALL_SLACK_USEC (UINT64_C(60) * USEC_PER_SEC)
-#define JOURNAL_FOLLOW_POLL_USEC (UINT64_C(250) * UINT64_C(1000))
 
 static int require_args(int argc, char *argv[], int min, const char *usage) {
         if (argc - optind >= min)
@@ -103,6 +102,12 @@ static int create_container(sd_bus *bus, const RunOptions *o, char **ret_path) {
                 r = append_string_option(m, "User", o->user);
         if (r >= 0 && o->auto_remove)
                 r = sd_bus_message_append(m, "{sv}", "AutoRemove", "b", 1);
+        if (r >= 0 && o->tty)
+                r = sd_bus_message_append(m, "{sv}", "Tty", "b", 1);
+        if (r >= 0 && o->interactive)
+                r = sd_bus_message_append(m, "{sv}", "OpenStdin", "b", 1);
+        if (r >= 0)
+                r = append_string_option(m, "RestartPolicy", o->restart);
         if (r >= 0)
                 r = sd_bus_message_close_container(m);
         if (r < 0)
@@ -143,11 +148,16 @@ static int run_or_create(int argc, char *argv[], bool start) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_(run_options_done) RunOptions o = {};
         _cleanup_free_ char *path = NULL;
+        DetachKeys keys;
         int r;
 
         r = parse_run_options(argc, argv, &o);
         if (r != 0)
                 return r > 0 ? EXIT_SUCCESS : EXIT_BERTH_ERROR;
+        if (detach_keys_parse(o.detach_keys ?: DETACH_KEYS_DEFAULT, &keys) < 0)
+                return log_error("Invalid detach keys (%s) provided", o.detach_keys), EXIT_BERTH_ERROR;
+        if (start && o.tty && o.interactive && !o.detach && !isatty(STDIN_FILENO))
+                return log_error("the input device is not a TTY"), EXIT_FAILURE;
         if (berth_bus_open(&bus) < 0)
                 return EXIT_BERTH_ERROR;
         if (create_container(bus, &o, &path) < 0)
@@ -167,6 +177,8 @@ static int run_or_create(int argc, char *argv[], bool start) {
         }
 
         fflush(stdout);
+        if (o.tty)
+                return attach_container_terminal(bus, path, true, o.interactive, &keys);
         return attach_start_and_wait(bus, path, o.interactive);
 }
 
@@ -239,6 +251,7 @@ static int call_on_containers(
 int verb_start(int argc, char *argv[]) {
         static const struct option options[] = {
                 {"attach", no_argument, NULL, 'a'},
+                {"detach-keys", required_argument, NULL, 'K'},
                 {"interactive", no_argument, NULL, 'i'},
                 {"help", no_argument, NULL, 'H'},
                 {},
@@ -246,6 +259,8 @@ int verb_start(int argc, char *argv[]) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_strv_free_ char **failed = NULL;
         bool attach = false, interactive = false;
+        const char *keys_arg = DETACH_KEYS_DEFAULT;
+        DetachKeys keys;
         int c;
 
         optind = 0;
@@ -254,6 +269,9 @@ int verb_start(int argc, char *argv[]) {
                 case 'a':
                         attach = true;
                         break;
+                case 'K':
+                        keys_arg = optarg;
+                        break;
                 case 'i':
                         interactive = true;
                         break;
@@ -261,6 +279,8 @@ int verb_start(int argc, char *argv[]) {
                         printf("Usage:  berth start [OPTIONS] CONTAINER [CONTAINER...]\n\nStart one or more "
                                "stopped containers\n\n"
                                "Options:\n  -a, --attach        Attach STDOUT/STDERR and forward signals\n"
+                               "      --detach-keys string   Override the key sequence for detaching a "
+                               "container\n"
                                "  -i, --interactive   Attach container's STDIN\n");
                         return EXIT_SUCCESS;
                 default:
@@ -268,21 +288,31 @@ int verb_start(int argc, char *argv[]) {
                 }
         if (require_args(argc, argv, 1, "[OPTIONS] CONTAINER [CONTAINER...]") < 0)
                 return EXIT_FAILURE;
+        if (detach_keys_parse(keys_arg, &keys) < 0)
+                return log_error("Invalid detach keys (%s) provided", keys_arg), EXIT_FAILURE;
         if (berth_bus_open(&bus) < 0)
                 return EXIT_FAILURE;
 
         if (attach || interactive) {
                 _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
                 _cleanup_free_ char *path = NULL;
-                int r;
+                int r, tty = false;
 
                 if (argc - optind > 1)
                         return log_error("you cannot start and attach multiple containers at once"),
                                EXIT_FAILURE;
                 r = bus_get_container(bus, argv[optind], &error, &path);
+                if (r >= 0)
+                        r = sd_bus_get_property_trivial(
+                                bus, BERTH_BUS_NAME, path, BERTH_CONTAINER_IFACE, "Tty", &error, 'b', &tty);
                 if (r < 0)
                         return bus_log_call_error("", &error, r), EXIT_FAILURE;
                 fflush(stdout);
+                if (tty) {
+                        if (interactive && !isatty(STDIN_FILENO))
+                                return log_error("the input device is not a TTY"), EXIT_FAILURE;
+                        return attach_container_terminal(bus, path, true, interactive, &keys);
+                }
                 return attach_start_and_wait(bus, path, interactive);
         }
 
@@ -308,16 +338,17 @@ int verb_stop(int argc, char *argv[]) {
         while ((c = next_option(argc, argv, "+t:", options)) >= 0)
                 switch (c) {
                 case 't':
-                        if (parse_duration_usec(optarg, &timeout) < 0)
+                        if (parse_stop_timeout(optarg, &timeout) < 0)
                                 return log_error("invalid argument \"%s\" for \"-t, --time\" flag", optarg),
                                        EXIT_BERTH_ERROR;
-                        call_timeout = timeout + STOP_CALL_SLACK_USEC;
+                        call_timeout = timeout == STOP_TIMEOUT_INFINITY ? BUS_TIMEOUT_INFINITY
+                                                                        : timeout + STOP_CALL_SLACK_USEC;
                         break;
                 case 'H':
                         printf("Usage:  berth stop [OPTIONS] CONTAINER [CONTAINER...]\n\nStop one or more "
                                "running containers\n\n"
                                "Options:\n  -t, --time int   Seconds to wait before killing the "
-                               "container\n");
+                               "container (negative: wait forever)\n");
                         return EXIT_SUCCESS;
                 default:
                         return EXIT_BERTH_ERROR;
@@ -392,24 +423,6 @@ int verb_rm(int argc, char *argv[]) {
                 return EXIT_FAILURE;
         return call_on_containers(
                 bus, argv + optind, "Remove", 2 * 60 * USEC_PER_SEC, false, NULL, "b", force);
-}
-
-int verb_wait(int argc, char *argv[]) {
-        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-
-        if (argc > 1 && streq(argv[1], "--help")) {
-                printf("Usage:  berth wait CONTAINER [CONTAINER...]\n\nBlock until one or more containers "
-                       "stop, then print their exit codes\n");
-                return EXIT_SUCCESS;
-        }
-        optind = 1;
-        if (argc > 1 && streq(argv[1], "--"))
-                optind = 2;
-        if (require_args(argc, argv, 1, "CONTAINER [CONTAINER...]") < 0)
-                return EXIT_FAILURE;
-        if (berth_bus_open(&bus) < 0)
-                return EXIT_FAILURE;
-        return call_on_containers(bus, argv + optind, "Wait", BUS_TIMEOUT_INFINITY, true, NULL, NULL);
 }
 
 static int compare_rows(const void *a, const void *b) {
@@ -555,9 +568,31 @@ static int strv_tail_json(const cJSON *strv, size_t skip, cJSON **ret) {
         return 0;
 }
 
+#define STR_RUNNING(s) (streq(s, "running") || streq(s, "paused") || streq(s, "restarting"))
+
+/* HostConfig.RestartPolicy: {"Name": "on-failure", "MaximumRetryCount": 3}. */
+static cJSON *inspect_restart_policy(const char *policy) {
+        cJSON *o = cJSON_CreateObject();
+        const char *colon;
+
+        policy = policy ?: "no";
+        colon = strchr(policy, ':');
+        if (!o)
+                return NULL;
+        if (!cJSON_AddStringToObject(o, "Name", "") ||
+            !cJSON_AddNumberToObject(o, "MaximumRetryCount", colon ? atoi(colon + 1) : 0)) {
+                cJSON_Delete(o);
+                return NULL;
+        }
+        cJSON_SetValuestring(cJSON_GetObjectItem(o, "Name"), policy);
+        if (colon)
+                cJSON_GetObjectItem(o, "Name")->valuestring[colon - policy] = 0;
+        return o;
+}
+
 static int container_inspect_json(sd_bus *bus, const char *path, sd_bus_error *error, cJSON **ret) {
         _cleanup_json_ cJSON *p = NULL, *o = NULL;
-        cJSON *state, *config, *host, *args;
+        cJSON *state, *config, *host, *args, *restart;
         const cJSON *command;
         char t1[FORMAT_BUF], t2[FORMAT_BUF], t3[FORMAT_BUF];
         _cleanup_free_ char *image_id = NULL, *name = NULL;
@@ -594,13 +629,14 @@ static int container_inspect_json(sd_bus *bus, const char *path, sd_bus_error *e
         cJSON_AddItemToObject(o, "Args", args);
 
         cJSON_AddStringToObject(state, "Status", status);
-        cJSON_AddBoolToObject(state, "Running", streq(status, "running"));
-        cJSON_AddBoolToObject(state, "Paused", false);
-        cJSON_AddBoolToObject(state, "Restarting", false);
+        /* Docker: a paused or restarting container is running too. */
+        cJSON_AddBoolToObject(state, "Running", STR_RUNNING(status));
+        cJSON_AddBoolToObject(state, "Paused", streq(status, "paused"));
+        cJSON_AddBoolToObject(state, "Restarting", streq(status, "restarting"));
         cJSON_AddBoolToObject(state, "OOMKilled", false);
         cJSON_AddBoolToObject(state, "Dead", false);
         cJSON_AddNumberToObject(
-                state, "Pid", streq(status, "running") ? (double)json_get_integer(p, "Pid", 0) : 0);
+                state, "Pid", STR_RUNNING(status) ? (double)json_get_integer(p, "Pid", 0) : 0);
         cJSON_AddNumberToObject(state, "ExitCode", (double)json_get_integer(p, "ExitCode", 0));
         cJSON_AddStringToObject(state, "Error", "");
         cJSON_AddStringToObject(
@@ -611,7 +647,7 @@ static int container_inspect_json(sd_bus *bus, const char *path, sd_bus_error *e
 
         cJSON_AddStringToObject(o, "Image", image_id);
         cJSON_AddStringToObject(o, "Name", name);
-        cJSON_AddNumberToObject(o, "RestartCount", 0);
+        cJSON_AddNumberToObject(o, "RestartCount", (double)json_get_integer(p, "RestartCount", 0));
 
         cJSON_AddStringToObject(config, "Hostname", json_get_string(p, "Hostname") ?: "");
         cJSON_AddStringToObject(config, "User", json_get_string(p, "User") ?: "");
@@ -622,11 +658,17 @@ static int container_inspect_json(sd_bus *bus, const char *path, sd_bus_error *e
         cJSON_AddItemToObject(config, "Cmd", cJSON_Duplicate(command, true) ?: cJSON_CreateArray());
         cJSON_AddStringToObject(config, "Image", json_get_string(p, "Image") ?: "");
         cJSON_AddStringToObject(config, "WorkingDir", json_get_string(p, "WorkingDir") ?: "");
+        cJSON_AddBoolToObject(config, "Tty", json_get_bool(p, "Tty", false));
+        cJSON_AddBoolToObject(config, "OpenStdin", json_get_bool(p, "OpenStdin", false));
         /* The daemon reports the resolved command line; the entrypoint is part of Cmd. */
         cJSON_AddNullToObject(config, "Entrypoint");
         cJSON_AddItemToObject(o, "Config", config);
 
         cJSON_AddBoolToObject(host, "AutoRemove", json_get_bool(p, "AutoRemove", false));
+        restart = inspect_restart_policy(json_get_string(p, "RestartPolicy"));
+        if (!restart)
+                return -ENOMEM;
+        cJSON_AddItemToObject(host, "RestartPolicy", restart);
         cJSON_AddItemToObject(o, "HostConfig", host);
 
         *ret = TAKE_PTR(o);
@@ -731,97 +773,4 @@ int verb_inspect(int argc, char *argv[]) {
                 puts(s);
         }
         return status;
-}
-
-static int journal_print_entry(sd_journal *j) {
-        const void *data;
-        size_t size;
-        int fd = STDOUT_FILENO, r;
-
-        /* PRIORITY=3 is what the runtime gives the container's stderr. */
-        r = sd_journal_get_data(j, "PRIORITY", &data, &size);
-        if (r >= 0 && size == STRLEN("PRIORITY=3") && memcmp(data, "PRIORITY=3", size) == 0)
-                fd = STDERR_FILENO;
-        r = sd_journal_get_data(j, "MESSAGE", &data, &size);
-        if (r == -ENOENT)
-                return 0;
-        if (r < 0)
-                return r;
-        fflush(stdout);
-        r = loop_write(fd, (const char *)data + STRLEN("MESSAGE="), size - STRLEN("MESSAGE="));
-        if (r >= 0)
-                r = loop_write(fd, "\n", 1);
-        return r;
-}
-
-static bool container_running(sd_bus *bus, const char *path) {
-        _cleanup_free_ char *state = NULL;
-        if (container_property_string(bus, path, "State", &state) < 0)
-                return false;
-        return streq(state, "running") || streq(state, "created");
-}
-
-int verb_logs(int argc, char *argv[]) {
-        static const struct option options[] = {
-                {"follow", no_argument, NULL, 'f'},
-                {"help", no_argument, NULL, 'H'},
-                {},
-        };
-        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
-        _cleanup_(sd_journal_closep) sd_journal *j = NULL;
-        _cleanup_free_ char *path = NULL, *id = NULL, *match = NULL;
-        bool follow = false;
-        int c, r;
-
-        optind = 0;
-        while ((c = next_option(argc, argv, "+f", options)) >= 0)
-                switch (c) {
-                case 'f':
-                        follow = true;
-                        break;
-                case 'H':
-                        printf("Usage:  berth logs [OPTIONS] CONTAINER\n\nFetch the logs of a container "
-                               "(from the journal)\n\n"
-                               "Options:\n  -f, --follow   Follow log output\n");
-                        return EXIT_SUCCESS;
-                default:
-                        return EXIT_BERTH_ERROR;
-                }
-        if (argc - optind != 1)
-                return log_error("\"berth logs\" requires exactly 1 argument.\nSee 'berth logs --help'."),
-                       EXIT_FAILURE;
-        if (berth_bus_open(&bus) < 0)
-                return EXIT_FAILURE;
-        r = bus_get_container(bus, argv[optind], &error, &path);
-        if (r >= 0)
-                r = container_property_string(bus, path, "Id", &id);
-        if (r < 0)
-                return bus_log_call_error("", &error, r), EXIT_FAILURE;
-
-        r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM);
-        if (r < 0)
-                return log_error_errno(r, "Failed to open the journal: %m"), EXIT_FAILURE;
-        (void)sd_journal_set_data_threshold(j, 0);
-        if (asprintf(&match, "CONTAINER_ID_FULL=%s", id) < 0)
-                return log_oom(), EXIT_FAILURE;
-        r = sd_journal_add_match(j, match, 0);
-        if (r < 0)
-                return log_error_errno(r, "Failed to add journal match: %m"), EXIT_FAILURE;
-
-        for (;;) {
-                while ((r = sd_journal_next(j)) > 0) {
-                        r = journal_print_entry(j);
-                        if (r < 0)
-                                return log_error_errno(r, "Failed to print log entry: %m"), EXIT_FAILURE;
-                }
-                if (r < 0)
-                        return log_error_errno(r, "Failed to read the journal: %m"), EXIT_FAILURE;
-                if (!follow || !container_running(bus, path))
-                        break;
-                r = sd_journal_wait(j, JOURNAL_FOLLOW_POLL_USEC);
-                if (r < 0)
-                        return log_error_errno(r, "Failed to wait for the journal: %m"), EXIT_FAILURE;
-        }
-        return EXIT_SUCCESS;
 }

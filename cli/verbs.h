@@ -17,6 +17,17 @@ int verb_ps(int argc, char *argv[]);
 int verb_inspect(int argc, char *argv[]);
 int verb_wait(int argc, char *argv[]);
 int verb_logs(int argc, char *argv[]);
+int verb_attach(int argc, char *argv[]);
+int verb_exec(int argc, char *argv[]);
+/* verbs-lifecycle.c */
+int verb_restart(int argc, char *argv[]);
+int verb_pause(int argc, char *argv[]);
+int verb_unpause(int argc, char *argv[]);
+int verb_rename(int argc, char *argv[]);
+int verb_top(int argc, char *argv[]);
+int verb_stats(int argc, char *argv[]);
+int verb_container_prune(int argc, char *argv[]);
+int verb_events(int argc, char *argv[]);
 
 int verb_images(int argc, char *argv[]);
 int verb_load(int argc, char *argv[]);

@@ -14,6 +14,7 @@
 #include "bus-introspect.h"
 #include "bus-manager.h"
 #include "bus-util.h"
+#include "container-restart.h"
 #include "log.h"
 #include "manager.h"
 #include "unit-manager.h"
@@ -134,6 +135,9 @@ static int run(int argc, char *argv[]) {
         r = bus_manager_register(m);
         if (r < 0)
                 return r;
+        r = manager_check_boot(m, BERTH_RUN_DIR);
+        if (r < 0)
+                return r;
         r = manager_load_containers(m);
         if (r < 0)
                 return r;
@@ -141,6 +145,9 @@ static int run(int argc, char *argv[]) {
         r = sd_bus_request_name(bus, BERTH_BUS_NAME, 0);
         if (r < 0)
                 return log_error_errno(r, "Failed to acquire the bus name %s: %m", BERTH_BUS_NAME);
+        r = manager_start_at_boot(m);
+        if (r < 0)
+                return r;
 
         log_info("berthd %s running, state in %s.", PACKAGE_VERSION, arg_state_dir);
         r = sd_event_loop(event);

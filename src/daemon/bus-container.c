@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <stddef.h>
 
+#include "bus-container-attach.h"
 #include "bus-container.h"
 #include "bus-util.h"
+#include "container-freezer.h"
 #include "container-lifecycle.h"
+#include "container-rename.h"
+#include "container-restart.h"
+#include "container-stats.h"
 #include "log.h"
 #include "strv.h"
 
@@ -16,7 +21,20 @@ static int property_get_state(
         void *userdata,
         sd_bus_error *error) {
         Container *c = userdata;
-        return sd_bus_message_append(reply, "s", container_state_to_string(c->state));
+        return sd_bus_message_append(reply, "s", container_status_to_string(c));
+}
+
+static int property_get_restart_policy(
+        sd_bus *bus,
+        const char *path,
+        const char *interface,
+        const char *property,
+        sd_bus_message *reply,
+        void *userdata,
+        sd_bus_error *error) {
+        Container *c = userdata;
+        char buf[RESTART_POLICY_STRING_MAX];
+        return sd_bus_message_append(reply, "s", restart_policy_to_string(&c->restart_policy, buf));
 }
 
 /* The bool at the entry's offset: sd-bus itself would read an int for "b". */
@@ -83,13 +101,62 @@ static int method_wait(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         return handled(container_wait(userdata, m, error));
 }
 
+static int method_wait_condition(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        const char *condition;
+        int r;
+
+        r = bus_read_string(m, "condition", &condition, error);
+        if (r < 0)
+                return r;
+        return handled(container_wait_condition(userdata, condition, m, error));
+}
+
+static int method_restart(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        uint64_t timeout;
+        int r;
+
+        r = sd_bus_message_read(m, "t", &timeout);
+        if (r < 0)
+                return r;
+        return handled(container_restart(userdata, timeout, m, error));
+}
+
+static int method_pause(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        return handled(container_pause(userdata, m, error));
+}
+
+static int method_unpause(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        return handled(container_unpause(userdata, m, error));
+}
+
+static int method_rename(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        const char *name;
+        int r;
+
+        r = bus_read_string(m, "new_name", &name, error);
+        if (r < 0)
+                return r;
+        r = container_rename(userdata, name, error);
+        if (r < 0)
+                return r;
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_top(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        return handled(container_top(userdata, m, error));
+}
+
+static int method_get_stats(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        return handled(container_get_stats(userdata, m, error));
+}
+
 #define CONST_FLAGS SD_BUS_VTABLE_PROPERTY_CONST
 #define CHANGE_FLAGS SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE
 
 const sd_bus_vtable bus_container_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_PROPERTY("Id", "s", NULL, offsetof(Container, id), CONST_FLAGS),
-        SD_BUS_PROPERTY("Name", "s", NULL, offsetof(Container, name), CONST_FLAGS),
+        SD_BUS_PROPERTY("Name", "s", NULL, offsetof(Container, name), CHANGE_FLAGS),
         SD_BUS_PROPERTY("Image", "s", NULL, offsetof(Container, image), CONST_FLAGS),
         SD_BUS_PROPERTY("ImageId", "s", NULL, offsetof(Container, image_id), CONST_FLAGS),
         SD_BUS_PROPERTY("Command", "as", NULL, offsetof(Container, command), CONST_FLAGS),
@@ -98,7 +165,11 @@ const sd_bus_vtable bus_container_vtable[] = {
         SD_BUS_PROPERTY("User", "s", NULL, offsetof(Container, user), CONST_FLAGS),
         SD_BUS_PROPERTY("Hostname", "s", NULL, offsetof(Container, hostname), CONST_FLAGS),
         SD_BUS_PROPERTY("AutoRemove", "b", property_get_bool, offsetof(Container, auto_remove), CONST_FLAGS),
-        SD_BUS_PROPERTY("Unit", "s", NULL, offsetof(Container, unit), CONST_FLAGS),
+        SD_BUS_PROPERTY("Tty", "b", property_get_bool, offsetof(Container, tty), CONST_FLAGS),
+        SD_BUS_PROPERTY("OpenStdin", "b", property_get_bool, offsetof(Container, open_stdin), CONST_FLAGS),
+        SD_BUS_PROPERTY("Unit", "s", NULL, offsetof(Container, unit), CHANGE_FLAGS),
+        SD_BUS_PROPERTY("RestartPolicy", "s", property_get_restart_policy, 0, CONST_FLAGS),
+        SD_BUS_PROPERTY("RestartCount", "u", NULL, offsetof(Container, restart_count), CHANGE_FLAGS),
         SD_BUS_PROPERTY("CreatedAt", "t", NULL, offsetof(Container, created_at), CONST_FLAGS),
         SD_BUS_PROPERTY("State", "s", property_get_state, 0, CHANGE_FLAGS),
         SD_BUS_PROPERTY("ExitCode", "i", NULL, offsetof(Container, exit_code), CHANGE_FLAGS),
@@ -131,6 +202,50 @@ const sd_bus_vtable bus_container_vtable[] = {
                 SD_BUS_NO_ARGS,
                 SD_BUS_RESULT("i", exit_code),
                 method_wait,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "Attach",
+                SD_BUS_ARGS("a{sv}", options),
+                SD_BUS_RESULT("h", stream),
+                bus_container_method_attach,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "Exec",
+                SD_BUS_ARGS("as", command, "a{sv}", options),
+                SD_BUS_RESULT("h", stream),
+                bus_container_method_exec,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "WaitCondition",
+                SD_BUS_ARGS("s", condition),
+                SD_BUS_RESULT("i", exit_code),
+                method_wait_condition,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "Restart",
+                SD_BUS_ARGS("t", timeout_usec),
+                SD_BUS_NO_RESULT,
+                method_restart,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD("Pause", NULL, NULL, method_pause, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD("Unpause", NULL, NULL, method_unpause, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "Rename",
+                SD_BUS_ARGS("s", new_name),
+                SD_BUS_NO_RESULT,
+                method_rename,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "Top",
+                SD_BUS_NO_ARGS,
+                SD_BUS_RESULT("a(us)", processes),
+                method_top,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "GetStats",
+                SD_BUS_NO_ARGS,
+                SD_BUS_RESULT("a{st}", stats),
+                method_get_stats,
                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_VTABLE_END,
 };

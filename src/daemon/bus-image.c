@@ -2,6 +2,7 @@
 #include "bus-image.h"
 #include "bus-errors.h"
 #include "bus-util.h"
+#include "events.h"
 #include "log.h"
 #include "reference.h"
 #include "strv.h"
@@ -278,6 +279,17 @@ static void emit_new_images(Manager *m, char **before) {
         }
 }
 
+/* Docker's image event for each image an archive brought: the id, with the name it was loaded as. */
+static void emit_load_events(Manager *m, char **loaded) {
+        STRV_FOREACH (name, loaded) {
+                _cleanup_(image_freep) Image *image = NULL;
+
+                if (image_store_get(m->image_store, *name, &image) < 0)
+                        continue;
+                manager_emit_event(m, "image", "load", image->id, "name", *name, NULL);
+        }
+}
+
 /* The store logged why it refused the input; that reason is what the caller needs to read. */
 static int image_error(sd_bus_error *error, int r, const char *what) {
         const char *reason = log_first_error();
@@ -308,6 +320,7 @@ int bus_image_method_load(sd_bus_message *msg, void *userdata, sd_bus_error *err
                 return image_error(error, r, "Failed to load the image archive");
 
         emit_new_images(m, before);
+        emit_load_events(m, loaded);
 
         r = sd_bus_message_new_method_return(msg, &reply);
         if (r < 0)
@@ -342,6 +355,7 @@ int bus_image_method_import(sd_bus_message *msg, void *userdata, sd_bus_error *e
                 return image_error(error, r, "Failed to import the tarball");
 
         emit_new_images(m, before);
+        manager_emit_event(m, "image", "import", id, "name", isempty(ref) ? id : ref, NULL);
 
         return sd_bus_reply_method_return(msg, "s", id);
 }

@@ -7,6 +7,9 @@
 #include "bus-manager.h"
 #include "bus-util.h"
 #include "container-create.h"
+#include "container-prune.h"
+#include "container-restart.h"
+#include "events.h"
 #include "log.h"
 #include "strv.h"
 
@@ -51,6 +54,9 @@ static int read_option(sd_bus_message *m, const char *key, void *userdata, sd_bu
                 {"Hostname", "s", offsetof(ContainerCreateOptions, hostname)},
                 {"User", "s", offsetof(ContainerCreateOptions, user)},
                 {"AutoRemove", "b", offsetof(ContainerCreateOptions, auto_remove)},
+                {"Tty", "b", offsetof(ContainerCreateOptions, tty)},
+                {"OpenStdin", "b", offsetof(ContainerCreateOptions, open_stdin)},
+                {"RestartPolicy", "s", offsetof(ContainerCreateOptions, restart_policy)},
         };
         ContainerCreateOptions *o = userdata;
         int r;
@@ -126,6 +132,7 @@ static int method_create_container(sd_bus_message *msg, void *userdata, sd_bus_e
 
         log_info("Created container %s (%s).", c->name, c->id);
         bus_manager_emit_container_new(m, c);
+        container_emit_event(c, "create");
         return sd_bus_reply_method_return(msg, "o", c->object_path);
 }
 
@@ -177,7 +184,7 @@ static int method_list_containers(sd_bus_message *msg, void *userdata, sd_bus_er
                         c->image,
                         c->image_id,
                         cmdline,
-                        container_state_to_string(c->state),
+                        container_status_to_string(c),
                         c->created_at,
                         c->started_at,
                         c->finished_at,
@@ -188,6 +195,10 @@ static int method_list_containers(sd_bus_message *msg, void *userdata, sd_bus_er
                         return r;
         }
         return bus_array_reply_send(reply);
+}
+
+static int method_prune_containers(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        return manager_prune_containers(userdata, msg, error);
 }
 
 const sd_bus_vtable bus_manager_vtable[] = {
@@ -213,6 +224,12 @@ const sd_bus_vtable bus_manager_vtable[] = {
                 SD_BUS_ARGS("b", all),
                 SD_BUS_RESULT("a(sssssstttiuo)", containers),
                 method_list_containers,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "PruneContainers",
+                SD_BUS_NO_ARGS,
+                SD_BUS_RESULT("as", deleted, "t", space_reclaimed),
+                method_prune_containers,
                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS(
                 "GetImage",
@@ -242,6 +259,10 @@ const sd_bus_vtable bus_manager_vtable[] = {
         SD_BUS_SIGNAL_WITH_ARGS("ContainerRemoved", SD_BUS_ARGS("s", id, "o", container), 0),
         SD_BUS_SIGNAL_WITH_ARGS("ImageNew", SD_BUS_ARGS("s", id, "o", image), 0),
         SD_BUS_SIGNAL_WITH_ARGS("ImageRemoved", SD_BUS_ARGS("s", id, "o", image), 0),
+        SD_BUS_SIGNAL_WITH_ARGS(
+                "Event",
+                SD_BUS_ARGS("s", type, "s", action, "s", id, "a{ss}", attributes, "t", time_usec),
+                0),
         SD_BUS_VTABLE_END,
 };
 

@@ -8,6 +8,7 @@
 #include "bus-errors.h"
 #include "container-create.h"
 #include "container-name.h"
+#include "container-restart.h"
 #include "container-state-file.h"
 #include "fileio.h"
 #include "json-util.h"
@@ -16,6 +17,7 @@
 #include "oci-spec.h"
 #include "reference.h"
 #include "strv.h"
+#include "time-util.h"
 
 #define AUTO_NAME_ATTEMPTS 16U
 
@@ -26,6 +28,7 @@ void container_create_options_done(ContainerCreateOptions *o) {
         strv_free(o->entrypoint);
         free(o->hostname);
         free(o->user);
+        free(o->restart_policy);
 }
 
 static int pick_name(Manager *m, char **ret) {
@@ -79,13 +82,6 @@ static int image_not_found_error(const char *image, sd_bus_error *error) {
                 error, BERTH_ERROR_NO_SUCH_IMAGE, "Unable to find image '%s' locally", image);
 }
 
-static uint64_t now_usec(void) {
-        struct timespec ts;
-
-        (void)clock_gettime(CLOCK_REALTIME, &ts);
-        return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000ULL;
-}
-
 int container_create(
         Manager *m,
         const char *image,
@@ -99,6 +95,7 @@ int container_create(
         _cleanup_free_ char *id = NULL, *name = NULL;
         _cleanup_json_ cJSON *spec = NULL;
         const char *cwd, *user;
+        RestartPolicy policy;
         Container *other;
         int r;
 
@@ -124,6 +121,9 @@ int container_create(
                 if (!name)
                         return -ENOMEM;
         }
+        r = container_restart_policy_validate(o, &policy, error);
+        if (r < 0)
+                return r;
         if (o->hostname &&
             (strlen(o->hostname) > 63 || strchr(o->hostname, '/') || strchr(o->hostname, '\n')))
                 return sd_bus_error_setf(
@@ -186,8 +186,11 @@ int container_create(
         c->command = TAKE_PTR(args);
         c->env = TAKE_PTR(env);
         c->auto_remove = o->auto_remove;
+        c->tty = o->tty;
+        c->open_stdin = o->open_stdin;
+        c->restart_policy = policy;
         c->state = CONTAINER_CREATED;
-        c->created_at = now_usec();
+        c->created_at = now_realtime_usec();
         if (img->config.stop_signal) {
                 r = parse_signal(img->config.stop_signal);
                 if (r > 0)
@@ -212,6 +215,9 @@ int container_create(
                 .args = c->command,
                 .env = process_env,
                 .layer_dirs = img->layer_dirs,
+                .run_dir = c->run_dir,
+                .terminal = c->tty,
+                .open_stdin = c->open_stdin,
         };
         r = oci_spec_build(&p, &spec);
         if (r == -EINVAL)

@@ -16,6 +16,8 @@ typedef struct ContainerCreateOptions {
         char *hostname;
         char *user;
         bool auto_remove;
+        bool tty, open_stdin;
+        char *restart_policy;
 } ContainerCreateOptions;
 
 void container_create_options_done(ContainerCreateOptions *o);

@@ -7,22 +7,21 @@
 #include "bus-container.h"
 #include "bus-errors.h"
 #include "bus-manager.h"
+#include "container-freezer.h"
+#include "container-attach.h"
 #include "container-lifecycle.h"
+#include "container-rename.h"
+#include "container-restart.h"
 #include "container-state-file.h"
+#include "events.h"
 #include "fileio.h"
 #include "log.h"
 #include "manager.h"
 #include "unit-manager.h"
+#include "time-util.h"
 
 /* Exit code recorded when the runtime left no exit.json (it could not even run). */
 #define EXIT_CODE_UNKNOWN 255
-
-static uint64_t now_usec(void) {
-        struct timespec ts;
-
-        (void)clock_gettime(CLOCK_REALTIME, &ts);
-        return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000ULL;
-}
 
 static void container_save_and_emit(Container *c) {
         int r;
@@ -59,8 +58,7 @@ static void container_reply_start_error(Container *c, const char *name, const ch
         container_clear_start(c);
 }
 
-/* Deletes the container: bundle, object, record. c is freed. */
-static void container_destroy(Container *c) {
+void container_destroy(Container *c) {
         Manager *m = c->manager;
         int r;
 
@@ -73,15 +71,29 @@ static void container_destroy(Container *c) {
         r = rm_rf(c->bundle);
         if (r < 0)
                 log_warning_errno(r, "Failed to remove %s: %m", c->bundle);
+        container_remove_run_dir(c);
 
+        container_reply_removed_waiters(c);
         manager_unlink_container(m, c);
         bus_manager_emit_container_removed(m, c);
+        container_emit_event(c, "destroy");
         container_free(c);
 }
 
+/* Docker's kill event: signal is the number, as a string. */
+static void container_emit_kill(Container *c, int signo) {
+        char sig[12];
+
+        snprintf(sig, sizeof(sig), "%i", signo);
+        container_emit_event(c, "kill", "signal", sig);
+}
+
 static void container_exited(Container *c) {
-        Waiter *waiters, *removers = NULL;
+        Waiter *waiters, *removers = NULL, *restarters, *removed_waiters;
+        bool destroy;
         uint64_t finished = 0;
+        bool stopped = false;
+        char code_string[12];
         int code, r;
 
         r = bundle_read_exit(c->bundle, &code, &finished);
@@ -92,11 +104,17 @@ static void container_exited(Container *c) {
 
         c->state = CONTAINER_EXITED;
         c->exit_code = code;
-        c->finished_at = finished > 0 ? finished : now_usec();
+        c->finished_at = finished > 0 ? finished : now_realtime_usec();
         c->pid = 0;
         c->stop_timer = sd_event_source_disable_unref(c->stop_timer);
         unit_unwatch(c);
+        container_remove_run_dir(c);
         container_save_and_emit(c);
+        snprintf(code_string, sizeof(code_string), "%i", code);
+        /* After a restart that systemd then refused (start limit), this exit was reported already. */
+        if (!c->exit_reported)
+                container_emit_event(c, "die", "exitCode", code_string);
+        c->exit_reported = false;
 
         if (c->start_request) {
                 const char *arg0 = c->command && c->command[0] ? c->command[0] : "";
@@ -120,7 +138,10 @@ static void container_exited(Container *c) {
                                 c->unit);
         }
 
+        restarters = container_take_waiters(c, WAITER_RESTART);
+        removed_waiters = container_take_waiters(c, WAITER_REMOVED);
         waiters = TAKE_PTR(c->waiters);
+        c->waiters = removed_waiters; /* answered when it is removed */
         while (waiters) {
                 Waiter *w = waiters;
                 waiters = w->next;
@@ -130,6 +151,7 @@ static void container_exited(Container *c) {
                         removers = w;
                         continue;
                 }
+                stopped = stopped || w->kind == WAITER_STOP;
                 if (w->kind == WAITER_WAIT)
                         (void)sd_bus_reply_method_return(w->request, "i", code);
                 else
@@ -138,8 +160,13 @@ static void container_exited(Container *c) {
                 free(w);
         }
 
-        if (removers || c->auto_remove)
+        if (stopped)
+                container_emit_event(c, "stop");
+        /* A restart skips the removal of a "run --rm" container, as Docker's does. */
+        destroy = removers || (c->auto_remove && !restarters);
+        if (destroy)
                 container_destroy(c);
+        container_restart_resume(destroy ? NULL : c, restarters, destroy);
 
         while (removers) {
                 Waiter *w = removers;
@@ -162,6 +189,11 @@ int container_start(Container *c, sd_bus_message *request, const int fds[3], sd_
                 return sd_bus_error_setf(
                         error, BERTH_ERROR_START_FAILED, "Container %s is already starting", c->id);
 
+        r = container_rename_apply_unit(c);
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, r, "Failed to name the unit of %s: %m", c->id);
+        container_set_manually_stopped(c, false);
+
         if (fds)
                 for (size_t i = 0; i < 3; i++) {
                         c->start_fds[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 3);
@@ -173,6 +205,8 @@ int container_start(Container *c, sd_bus_message *request, const int fds[3], sd_
                 }
 
         r = bundle_clear_run_files(c->bundle);
+        if (r >= 0)
+                r = container_make_run_dir(c);
         if (r < 0) {
                 container_close_start_fds(c);
                 return sd_bus_error_set_errnof(error, r, "Failed to prepare the bundle of %s: %m", c->id);
@@ -222,10 +256,11 @@ void container_start_job_done(Container *c, const char *result) {
 
         c->state = CONTAINER_RUNNING;
         c->pid = pid > 0 ? (uint32_t)pid : 0;
-        c->started_at = now_usec();
+        c->started_at = now_realtime_usec();
         c->finished_at = 0;
         c->exit_code = 0;
         container_save_and_emit(c);
+        container_emit_event(c, "start");
 
         (void)sd_bus_reply_method_return(c->start_request, NULL);
         bool stopped = c->stopped_during_start;
@@ -252,6 +287,8 @@ void container_unit_active_state(Container *c, const char *active_state) {
                 return;
         }
 
+        if (container_restart_follow(c, active_state))
+                return;
         if (stopped && c->state == CONTAINER_RUNNING)
                 container_exited(c);
 }
@@ -278,6 +315,8 @@ static int on_stop_timeout(sd_event_source *s, uint64_t usec, void *userdata) {
         r = unit_kill(c, "all", SIGKILL, NULL);
         if (r < 0)
                 log_warning_errno(r, "Failed to kill %s: %m", c->unit);
+        else
+                container_emit_kill(c, SIGKILL);
         return 0;
 }
 
@@ -286,19 +325,23 @@ int container_stop(Container *c, uint64_t timeout_usec, sd_bus_message *request,
 
         if (c->state != CONTAINER_RUNNING)
                 return sd_bus_reply_method_return(request, NULL);
+        container_set_manually_stopped(c, true);
+        container_thaw_for_stop(c);
 
-        if (timeout_usec == UINT64_MAX || timeout_usec == c->stop_timeout_usec) {
+        /* Between two runs of a restart policy there is no process: StopUnit cancels the restart. */
+        if (timeout_usec == UINT64_MAX || timeout_usec == c->stop_timeout_usec || c->restarting) {
                 /* The unit's own KillSignal= and TimeoutStopUSec= are exactly what is asked for. */
                 r = unit_stop(c);
                 if (r < 0)
                         return sd_bus_error_set_errnof(error, r, "Failed to stop %s: %m", c->unit);
+                container_emit_kill(c, c->stop_signal);
                 return container_add_waiter(c, WAITER_STOP, request);
         }
 
         /* TimeoutStopUSec= cannot be changed on a running unit: another timeout is ours to keep. A
          * shorter one kills early during the unit's stop; a longer one must not let systemd kill at its
          * own timeout, so it sends the stop signal itself. */
-        if (!c->stop_timer) {
+        if (!c->stop_timer && timeout_usec != CONTAINER_STOP_TIMEOUT_INFINITY) {
                 r = sd_event_add_time_relative(
                         c->manager->event,
                         &c->stop_timer,
@@ -317,6 +360,7 @@ int container_stop(Container *c, uint64_t timeout_usec, sd_bus_message *request,
                 r = unit_kill(c, "main", c->stop_signal, NULL);
         if (r < 0)
                 return sd_bus_error_set_errnof(error, r, "Failed to stop %s: %m", c->unit);
+        container_emit_kill(c, c->stop_signal);
         return container_add_waiter(c, WAITER_STOP, request);
 }
 
@@ -328,11 +372,21 @@ int container_kill(Container *c, int signo, sd_bus_message *request, sd_bus_erro
         if (c->state != CONTAINER_RUNNING)
                 return sd_bus_error_setf(
                         error, BERTH_ERROR_CONTAINER_NOT_RUNNING, "Container %s is not running", c->id);
+        /* Docker marks a killed container manually stopped: its restart policy ends here. */
+        container_set_manually_stopped(c, true);
+        container_thaw_for_stop(c);
+        if (c->restarting) {
+                r = unit_stop(c);
+                if (r < 0)
+                        return sd_bus_error_set_errnof(error, r, "Failed to stop %s: %m", c->unit);
+                return sd_bus_reply_method_return(request, NULL);
+        }
 
         /* The runtime forwards signals to the container's init; SIGKILL cannot be forwarded. */
         r = unit_kill(c, signo == SIGKILL ? "all" : "main", signo, request);
         if (r < 0)
                 return sd_bus_error_set_errnof(error, r, "Failed to kill %s: %m", c->unit);
+        container_emit_kill(c, signo);
         return 0;
 }
 
@@ -353,9 +407,11 @@ int container_remove(Container *c, bool force, sd_bus_message *request, sd_bus_e
                                 "You cannot remove a running container %s. Stop the container "
                                 "before attempting removal or force remove",
                                 c->id);
-                r = unit_kill(c, "all", SIGKILL, NULL);
+                container_thaw_for_stop(c);
+                r = c->restarting ? unit_stop(c) : unit_kill(c, "all", SIGKILL, NULL);
                 if (r < 0)
                         return sd_bus_error_set_errnof(error, r, "Failed to kill %s: %m", c->unit);
+                container_emit_kill(c, SIGKILL);
                 return container_add_waiter(c, WAITER_REMOVE, request);
         }
 
@@ -374,6 +430,11 @@ int container_reattach(Container *c) {
 
         switch (c->state) {
         case CONTAINER_RUNNING:
+                if (c->manager->first_start_after_boot) {
+                        /* Transient units end with the machine: it stopped when the machine did. */
+                        container_exited(c);
+                        return 0;
+                }
                 r = unit_watch(c);
                 if (r < 0)
                         return r;

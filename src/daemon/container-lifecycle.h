@@ -18,6 +18,9 @@ int container_kill(Container *c, int signo, sd_bus_message *request, sd_bus_erro
 int container_remove(Container *c, bool force, sd_bus_message *request, sd_bus_error *error);
 int container_wait(Container *c, sd_bus_message *request, sd_bus_error *error);
 
+/* Deletes the container: bundle, object, record (container prune, rm). c is freed. */
+void container_destroy(Container *c);
+
 /* After a daemon start: find out what became of the unit of a container that was running. */
 int container_reattach(Container *c);
 

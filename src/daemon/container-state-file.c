@@ -20,6 +20,7 @@ static bool add_strv_to_object(cJSON *o, const char *key, char *const *l) {
 
 int container_state_to_json(const Container *c, cJSON **ret) {
         _cleanup_json_ cJSON *o = NULL;
+        char policy[RESTART_POLICY_STRING_MAX];
 
         o = cJSON_CreateObject();
         if (!o)
@@ -32,6 +33,7 @@ int container_state_to_json(const Container *c, cJSON **ret) {
             !cJSON_AddStringToObject(o, "User", c->user ?: "") ||
             !cJSON_AddStringToObject(o, "Hostname", c->hostname ?: "") ||
             !cJSON_AddBoolToObject(o, "AutoRemove", c->auto_remove) ||
+            !cJSON_AddBoolToObject(o, "Tty", c->tty) || !cJSON_AddBoolToObject(o, "OpenStdin", c->open_stdin) ||
             !cJSON_AddNumberToObject(o, "StopSignal", c->stop_signal) ||
             !cJSON_AddNumberToObject(o, "StopTimeoutUSec", (double)c->stop_timeout_usec) ||
             !cJSON_AddStringToObject(o, "State", container_state_to_string(c->state)) ||
@@ -40,7 +42,12 @@ int container_state_to_json(const Container *c, cJSON **ret) {
             !cJSON_AddNumberToObject(o, "CreatedAt", (double)c->created_at) ||
             !cJSON_AddNumberToObject(o, "StartedAt", (double)c->started_at) ||
             !cJSON_AddNumberToObject(o, "FinishedAt", (double)c->finished_at) ||
-            !add_strv_to_object(o, "Command", c->command) || !add_strv_to_object(o, "Env", c->env))
+            !add_strv_to_object(o, "Command", c->command) || !add_strv_to_object(o, "Env", c->env) ||
+            !cJSON_AddStringToObject(
+                    o, "RestartPolicy", restart_policy_to_string(&c->restart_policy, policy)) ||
+            !cJSON_AddNumberToObject(o, "RestartCount", c->restart_count) ||
+            !cJSON_AddBoolToObject(o, "ManuallyStopped", c->manually_stopped) ||
+            !cJSON_AddStringToObject(o, "Unit", c->unit))
                 return -ENOMEM;
 
         *ret = TAKE_PTR(o);
@@ -100,11 +107,20 @@ int container_state_from_json(const cJSON *o, const char *state_dir, const char 
         timeout = json_get_integer(o, "StopTimeoutUSec", (int64_t)CONTAINER_STOP_TIMEOUT_DEFAULT_USEC);
         c->stop_timeout_usec = timeout >= 0 ? (uint64_t)timeout : CONTAINER_STOP_TIMEOUT_DEFAULT_USEC;
         c->auto_remove = json_get_bool(o, "AutoRemove", false);
+        c->tty = json_get_bool(o, "Tty", false);
+        c->open_stdin = json_get_bool(o, "OpenStdin", false);
         c->exit_code = (int)json_get_integer(o, "ExitCode", 0);
         c->pid = (uint32_t)json_get_integer(o, "Pid", 0);
         c->created_at = get_usec(o, "CreatedAt");
         c->started_at = get_usec(o, "StartedAt");
         c->finished_at = get_usec(o, "FinishedAt");
+        if (restart_policy_parse(json_get_string(o, "RestartPolicy"), &c->restart_policy, NULL) < 0)
+                return -EINVAL;
+        c->restart_count = (uint32_t)json_get_integer(o, "RestartCount", 0);
+        c->manually_stopped = json_get_bool(o, "ManuallyStopped", false);
+        r = container_set_unit(c, json_get_string(o, "Unit"));
+        if (r < 0)
+                return r;
 
         *ret = TAKE_PTR(c);
         return 0;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <stdio.h>
 
+#include "container-name.h"
 #include "container.h"
 #include "strv.h"
 
@@ -45,6 +46,10 @@ int container_new(const char *state_dir, const char *id, const char *name, Conta
                 c->bundle = NULL;
                 return -ENOMEM;
         }
+        if (asprintf(&c->run_dir, BERTH_RUN_DIR "/containers/%s", id) < 0) {
+                c->run_dir = NULL;
+                return -ENOMEM;
+        }
         if (asprintf(&c->unit, "berth-%s.service", name) < 0) {
                 c->unit = NULL;
                 return -ENOMEM;
@@ -57,6 +62,40 @@ int container_new(const char *state_dir, const char *id, const char *name, Conta
                 return r;
 
         *ret = TAKE_PTR(c);
+        return 0;
+}
+
+int container_set_unit(Container *c, const char *unit) {
+        _cleanup_free_ char *u = NULL, *path = NULL, *name = NULL;
+        size_t n;
+        int r;
+
+        if (!unit) {
+                /* The name's own unit, berth-<name>.service. */
+                if (asprintf(&u, "berth-%s.service", c->name) < 0)
+                        return -ENOMEM;
+        } else {
+                /* Only berth-<a valid container name>.service: the unit of a former name. */
+                n = strlen(unit);
+                if (n <= STRLEN("berth-") + STRLEN(".service") || strncmp(unit, "berth-", 6) != 0 ||
+                    !streq(unit + n - STRLEN(".service"), ".service"))
+                        return -EINVAL;
+                name = strndup(unit + STRLEN("berth-"), n - STRLEN("berth-") - STRLEN(".service"));
+                if (!name)
+                        return -ENOMEM;
+                if (!container_name_is_valid(name))
+                        return -EINVAL;
+                u = strdup(unit);
+                if (!u)
+                        return -ENOMEM;
+        }
+        r = sd_bus_path_encode("/org/freedesktop/systemd1/unit", u, &path);
+        if (r < 0)
+                return r;
+        free(c->unit);
+        c->unit = TAKE_PTR(u);
+        free(c->unit_path);
+        c->unit_path = TAKE_PTR(path);
         return 0;
 }
 
@@ -81,7 +120,10 @@ Container *container_free(Container *c) {
         sd_bus_slot_unref(c->unit_match_slot);
         sd_bus_slot_unref(c->unit_call_slot);
         sd_event_source_unref(c->stop_timer);
+        sd_bus_slot_unref(c->freeze_slot);
+        sd_bus_message_unref(c->freeze_request);
 
+        free(c->run_dir);
         free(c->id);
         free(c->name);
         free(c->image);

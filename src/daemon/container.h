@@ -8,6 +8,7 @@
 #include <systemd/sd-bus.h>
 #include <systemd/sd-event.h>
 
+#include "container-restart-policy.h"
 #include "macro.h"
 
 typedef struct Manager Manager;
@@ -30,6 +31,8 @@ typedef enum WaiterKind {
         WAITER_WAIT,   /* Wait(): replies with the exit code */
         WAITER_STOP,   /* Stop(): empty reply */
         WAITER_REMOVE, /* Remove(force): removes, then replies */
+        WAITER_RESTART, /* Restart(): starts again, the start replies */
+        WAITER_REMOVED, /* WaitCondition("removed"): replies with the exit code once removed */
 } WaiterKind;
 
 typedef struct Waiter {
@@ -39,6 +42,8 @@ typedef struct Waiter {
 } Waiter;
 
 #define CONTAINER_STOP_TIMEOUT_DEFAULT_USEC (10ULL * 1000000ULL)
+/* Stop(timeout_usec) without a timeout: the stop signal only, and a wait for as long as it takes. */
+#define CONTAINER_STOP_TIMEOUT_INFINITY (UINT64_MAX - 1)
 
 struct Container {
         Manager *manager;
@@ -55,18 +60,23 @@ struct Container {
         char *user;
         char *hostname;
         bool auto_remove;
+        bool tty, open_stdin; /* a terminal; a stdin kept open for attach (-t, -i) */
         int stop_signal;
         uint64_t stop_timeout_usec;
         ContainerState state;
         int exit_code;
         uint32_t pid;
         uint64_t created_at, started_at, finished_at; /* µs since the epoch, 0 = never */
+        RestartPolicy restart_policy;
+        uint32_t restart_count;  /* the unit's NRestarts */
+        bool manually_stopped;   /* stopped or killed by the user: no restart, not even at boot */
 
         /* Derived. */
         char *bundle;      /* <state>/containers/<id> */
         char *unit;        /* berth-<name>.service */
         char *unit_path;   /* systemd's object path of the unit */
         char *object_path; /* our object path */
+        char *run_dir;     /* <run>/containers/<id>: the runtime's attach.sock */
 
         /* Runtime only: a start in flight. */
         sd_bus_message *start_request;
@@ -81,6 +91,15 @@ struct Container {
         sd_bus_slot *unit_call_slot;  /* StartTransientUnit or a state query in flight */
         sd_event_source *stop_timer;
         Waiter *waiters;
+
+        /* Runtime only: restart policies and pause (container-restart.c, container-freezer.c). */
+        bool restarting; /* the unit is in "activating (auto-restart)" */
+        bool confirming_stop; /* "failed"/"inactive" seen, asked again whether a restart follows */
+        bool exit_reported;   /* the last exit went out as a "die" event before an auto-restart */
+        bool paused;
+        sd_bus_slot *freeze_slot; /* FreezeUnit/ThawUnit in flight */
+        sd_bus_message *freeze_request;
+        bool freeze_wanted;
 };
 
 /* Allocates the model with its derived names; state_dir is berth's state directory. */
@@ -89,4 +108,7 @@ Container *container_free(Container *c);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Container *, container_free);
 
 int container_add_waiter(Container *c, WaiterKind kind, sd_bus_message *request);
+/* Sets the unit (and its systemd object path) to unit, or with NULL to berth-<name>.service. -EINVAL
+ * unless unit is berth-<a valid name>.service. */
+int container_set_unit(Container *c, const char *unit);
 void container_close_start_fds(Container *c);

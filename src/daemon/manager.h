@@ -16,6 +16,7 @@ struct Manager {
         ImageStore *image_store;
 
         Container *containers;
+        bool first_start_after_boot; /* no flag in the run directory yet: apply restart policies */
 
         sd_bus_slot *job_removed_slot;
         sd_bus_slot *unit_removed_slot;

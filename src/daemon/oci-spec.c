@@ -193,7 +193,7 @@ static int add_process(cJSON *spec, const OciSpecParams *p) {
         process = cJSON_AddObjectToObject(spec, "process");
         if (!process)
                 return -ENOMEM;
-        if (!cJSON_AddBoolToObject(process, "terminal", false) ||
+        if (!cJSON_AddBoolToObject(process, "terminal", p->terminal) ||
             !cJSON_AddStringToObject(process, "cwd", p->cwd))
                 return -ENOMEM;
 
@@ -273,6 +273,10 @@ int oci_spec_build(const OciSpecParams *p, cJSON **ret) {
         if (!annotations || !cJSON_AddStringToObject(annotations, "org.berth.name", p->name))
                 return -ENOMEM;
         if (!isempty(p->user) && !cJSON_AddStringToObject(annotations, "org.berth.user", p->user))
+                return -ENOMEM;
+        if (p->run_dir && !cJSON_AddStringToObject(annotations, "org.berth.run-dir", p->run_dir))
+                return -ENOMEM;
+        if (p->open_stdin && !cJSON_AddStringToObject(annotations, "org.berth.open-stdin", "true"))
                 return -ENOMEM;
 
         *ret = TAKE_PTR(spec);

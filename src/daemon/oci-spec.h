@@ -35,6 +35,9 @@ typedef struct OciSpecParams {
         char *const *args;
         char *const *env;        /* process environment */
         char *const *layer_dirs; /* bottom layer first, as Image.layer_dirs */
+        const char *run_dir;     /* annotation org.berth.run-dir: the runtime's attach socket; may be NULL */
+        bool terminal;           /* process.terminal */
+        bool open_stdin;         /* annotation org.berth.open-stdin */
 } OciSpecParams;
 
 int oci_spec_build(const OciSpecParams *p, cJSON **ret);

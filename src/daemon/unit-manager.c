@@ -4,7 +4,10 @@
 
 #include "bus-util.h"
 #include "container-lifecycle.h"
+#include "container-freezer.h"
 #include "container-name.h"
+#include "container-restart.h"
+#include "container-stats.h"
 #include "log.h"
 #include "strv.h"
 #include "unit-manager.h"
@@ -13,6 +16,10 @@
 #define SYSTEMD_PATH "/org/freedesktop/systemd1"
 #define SYSTEMD_MANAGER "org.freedesktop.systemd1.Manager"
 #define SYSTEMD_UNIT_IFACE "org.freedesktop.systemd1.Unit"
+#define SYSTEMD_SERVICE_IFACE "org.freedesktop.systemd1.Service"
+
+/* The smallest rate-limit window systemd passes on to journald. */
+#define UNIT_LOG_RATE_LIMIT_INTERVAL_USEC ((uint64_t)1)
 
 static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Manager *manager = userdata;
@@ -96,12 +103,27 @@ static int read_active_state(sd_bus_message *m, const char *key, void *userdata,
         return sd_bus_message_skip(m, "v");
 }
 
+/* The Service interface's NRestarts: systemd's count of automatic restarts. */
+static int read_n_restarts(sd_bus_message *m, const char *key, void *userdata, sd_bus_error *error) {
+        if (streq(key, "NRestarts"))
+                return sd_bus_message_read(m, "v", "u", userdata);
+        return sd_bus_message_skip(m, "v");
+}
+
 static int on_unit_properties_changed(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Container *c = userdata;
         const char *iface, *state = NULL;
         int r;
 
         r = sd_bus_message_read(m, "s", &iface);
+        if (r >= 0 && streq(iface, SYSTEMD_SERVICE_IFACE)) {
+                uint32_t n = UINT32_MAX;
+
+                r = bus_read_dict(m, read_n_restarts, &n, NULL);
+                if (r >= 0 && n != UINT32_MAX)
+                        container_unit_restarts(c, n);
+                return 0;
+        }
         if (r < 0 || !streq(iface, SYSTEMD_UNIT_IFACE))
                 return 0;
 
@@ -221,9 +243,29 @@ static int append_unit_properties(sd_bus_message *m, const Container *c) {
             (r = sd_bus_message_append(m, "(sv)", "KillSignal", "i", c->stop_signal)) < 0 ||
             (r = sd_bus_message_append(m, "(sv)", "TimeoutStopUSec", "t", c->stop_timeout_usec)) < 0 ||
             (r = append_string_property(m, "CollectMode", "inactive-or-failed")) < 0 ||
-            (r = append_string_property(m, "Restart", "no")) < 0 ||
+            (r = append_string_property(m, "Restart", restart_policy_unit_restart(&c->restart_policy))) < 0 ||
+            (r = sd_bus_message_append(m, "(sv)", "RestartUSec", "t", RESTART_POLICY_DELAY_USEC)) < 0 ||
+            (r = sd_bus_message_append(
+                     m,
+                     "(sv)",
+                     "StartLimitBurst",
+                     "u",
+                     restart_policy_start_limit_burst(&c->restart_policy))) < 0 ||
+            (r = sd_bus_message_append(
+                     m,
+                     "(sv)",
+                     "StartLimitIntervalUSec",
+                     "t",
+                     restart_policy_start_limit_interval_usec(&c->restart_policy))) < 0 ||
+            (r = sd_bus_message_append(m, "(sv)", "MemoryAccounting", "b", true)) < 0 ||
+            (r = sd_bus_message_append(m, "(sv)", "CPUAccounting", "b", true)) < 0 ||
+            (r = sd_bus_message_append(m, "(sv)", "TasksAccounting", "b", true)) < 0 ||
+            (r = sd_bus_message_append(m, "(sv)", "IOAccounting", "b", true)) < 0 ||
             (r = append_string_property(m, "Slice", "berth.slice")) < 0 ||
-            (r = sd_bus_message_append(m, "(sv)", "LogRateLimitIntervalUSec", "t", (uint64_t)0)) < 0 ||
+            /* No per-unit rate limit. 0 would mean "journald's default" (systemd does not even export
+             * it); a window of 1 µs is never exceeded. */
+            (r = sd_bus_message_append(
+                     m, "(sv)", "LogRateLimitIntervalUSec", "t", UNIT_LOG_RATE_LIMIT_INTERVAL_USEC)) < 0 ||
             (r = append_string_property(m, "DevicePolicy", "closed")) < 0 ||
             (r = sd_bus_message_append(
                      m,
@@ -458,5 +500,169 @@ int unit_kill(Container *c, const char *whom, int signo, sd_bus_message *request
         if (r < 0)
                 return r;
         sd_bus_message_ref(request);
+        return 0;
+}
+
+static int on_freeze_reply(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
+        Container *c = userdata;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *request = NULL;
+        bool freeze;
+
+        request = TAKE_PTR(c->freeze_request);
+        freeze = c->freeze_wanted;
+        c->freeze_slot = sd_bus_slot_unref(c->freeze_slot);
+        container_freeze_done(c, request, freeze, sd_bus_message_get_error(reply));
+        return 0;
+}
+
+int unit_freeze(Container *c, bool freeze, sd_bus_message *request) {
+        int r;
+
+        c->freeze_slot = sd_bus_slot_unref(c->freeze_slot);
+        c->freeze_request = sd_bus_message_unref(c->freeze_request);
+        r = sd_bus_call_method_async(
+                c->manager->bus,
+                &c->freeze_slot,
+                SYSTEMD_DEST,
+                c->unit_path,
+                SYSTEMD_UNIT_IFACE,
+                freeze ? "Freeze" : "Thaw",
+                on_freeze_reply,
+                c,
+                NULL);
+        if (r < 0)
+                return r;
+        c->freeze_request = sd_bus_message_ref(request);
+        c->freeze_wanted = freeze;
+        return 0;
+}
+
+/* The container's processes; berth-runtime, the monitor, is not one of them (Docker hides its shim). */
+static int on_processes_reply(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *request = userdata, *answer = NULL;
+        const sd_bus_error *e = sd_bus_message_get_error(reply);
+        const char *cgroup, *cmdline;
+        uint32_t pid;
+        int r;
+
+        if (e)
+                return (void)sd_bus_reply_method_error(request, e), 0;
+
+        r = sd_bus_message_new_method_return(request, &answer);
+        if (r >= 0)
+                r = sd_bus_message_open_container(answer, 'a', "(us)");
+        if (r >= 0)
+                r = sd_bus_message_enter_container(reply, 'a', "(sus)");
+        while (r >= 0) {
+                r = sd_bus_message_read(reply, "(sus)", &cgroup, &pid, &cmdline);
+                if (r <= 0)
+                        break;
+                if (strncmp(cmdline, BERTH_RUNTIME_PATH " ", STRLEN(BERTH_RUNTIME_PATH " ")) == 0)
+                        continue;
+                r = sd_bus_message_append(answer, "(us)", pid, cmdline);
+        }
+        if (r >= 0)
+                r = sd_bus_message_close_container(answer);
+        if (r < 0)
+                return (void)sd_bus_reply_method_errnof(request, r, "Failed to read the processes: %m"), 0;
+        (void)sd_bus_send(NULL, answer, NULL);
+        return 0;
+}
+
+int unit_get_processes(Container *c, sd_bus_message *request) {
+        int r;
+
+        r = sd_bus_call_method_async(
+                c->manager->bus,
+                NULL,
+                SYSTEMD_DEST,
+                SYSTEMD_PATH,
+                SYSTEMD_MANAGER,
+                "GetUnitProcesses",
+                on_processes_reply,
+                request,
+                "s",
+                c->unit);
+        if (r < 0)
+                return r;
+        sd_bus_message_ref(request);
+        return 0;
+}
+
+typedef struct StatsCall {
+        sd_bus_message *request;
+        char *unit;
+} StatsCall;
+
+static int read_stats_property(sd_bus_message *m, const char *key, void *userdata, sd_bus_error *error) {
+        static const struct {
+                const char *key;
+                size_t offset;
+        } table[] = {
+                {"MemoryCurrent", offsetof(UnitStats, memory_current)},
+                {"MemoryMax", offsetof(UnitStats, memory_max)},
+                {"CPUUsageNSec", offsetof(UnitStats, cpu_usage_nsec)},
+                {"TasksCurrent", offsetof(UnitStats, tasks_current)},
+                {"IOReadBytes", offsetof(UnitStats, io_read_bytes)},
+                {"IOWriteBytes", offsetof(UnitStats, io_write_bytes)},
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(table); i++)
+                if (streq(key, table[i].key))
+                        return sd_bus_message_read(m, "v", "t", (uint8_t *)userdata + table[i].offset);
+        return sd_bus_message_skip(m, "v");
+}
+
+static int on_stats_reply(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
+        StatsCall *call = userdata;
+        const sd_bus_error *e = sd_bus_message_get_error(reply);
+        UnitStats s = UNIT_STATS_NULL;
+        int r;
+
+        if (e)
+                (void)sd_bus_reply_method_error(call->request, e);
+        else {
+                r = bus_read_dict(reply, read_stats_property, &s, NULL);
+                if (r >= 0)
+                        r = container_stats_reply(call->request, call->unit, &s);
+                if (r < 0)
+                        (void)sd_bus_reply_method_errnof(
+                                call->request, r, "Failed to read the accounting: %m");
+        }
+        sd_bus_message_unref(call->request);
+        free(call->unit);
+        free(call);
+        return 0;
+}
+
+int unit_get_stats(Container *c, sd_bus_message *request) {
+        StatsCall *call;
+        int r;
+
+        call = calloc(1, sizeof(StatsCall));
+        if (!call)
+                return -ENOMEM;
+        call->unit = strdup(c->unit);
+        if (!call->unit) {
+                free(call);
+                return -ENOMEM;
+        }
+        r = sd_bus_call_method_async(
+                c->manager->bus,
+                NULL,
+                SYSTEMD_DEST,
+                c->unit_path,
+                "org.freedesktop.DBus.Properties",
+                "GetAll",
+                on_stats_reply,
+                call,
+                "s",
+                SYSTEMD_SERVICE_IFACE);
+        if (r < 0) {
+                free(call->unit);
+                free(call);
+                return r;
+        }
+        call->request = sd_bus_message_ref(request);
         return 0;
 }

@@ -25,3 +25,10 @@ int unit_stop(Container *c);
 int unit_kill(Container *c, const char *whom, int signo, sd_bus_message *request);
 /* ResetFailedUnit, so that a failed unit of a previous run is collected. */
 int unit_reset_failed(Container *c);
+
+/* Freeze/Thaw of the unit (cgroup v2); the answer goes to container_freeze_done(). */
+int unit_freeze(Container *c, bool freeze, sd_bus_message *request);
+/* GetUnitProcesses: answers request with a(us), pid and command line, without berth-runtime. */
+int unit_get_processes(Container *c, sd_bus_message *request);
+/* The unit's accounting: answers request through container_stats_reply(). */
+int unit_get_stats(Container *c, sd_bus_message *request);

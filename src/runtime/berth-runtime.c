@@ -7,18 +7,23 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-journal.h>
 #include <time.h>
 
+#include "attach-server.h"
 #include "container-init.h"
 #include "exit-status.h"
 #include "fileio.h"
+#include "freezer-cgroup.h"
 #include "log.h"
+#include "pty.h"
 #include "stdio-relay.h"
 #include "sync-channel.h"
+#include "time-util.h"
 
 #define READY_BARRIER_TIMEOUT_USEC (5ULL * 1000000ULL)
 
@@ -47,6 +52,22 @@ static int write_pid_file(int bundle_fd, pid_t pid) {
         return write_file_atomic_at(bundle_fd, "pid", buf, (size_t)n, 0644);
 }
 
+/* Did systemd leave our stdin at /dev/null (StandardInput=null), i.e. nobody handed us one? */
+static bool stdin_is_null(void) {
+        struct stat st;
+
+        if (fstat(STDIN_FILENO, &st) < 0)
+                return true;
+        return S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
+}
+
+static int set_nonblock(int fd) {
+        int flags = fcntl(fd, F_GETFL);
+        if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+                return -errno;
+        return 0;
+}
+
 static int make_signal_fd(sigset_t *ret_original) {
         sigset_t mask;
         int fd;
@@ -64,10 +85,12 @@ static int make_signal_fd(sigset_t *ret_original) {
 static int verb_run(const char *bundle_arg) {
         _cleanup_(runtime_spec_freep) RuntimeSpec *spec = NULL;
         _cleanup_(mount_plan_done) MountPlan plan = {};
-        _cleanup_free_ char *bundle = NULL, *error = NULL;
+        _cleanup_free_ char *bundle = NULL, *error = NULL, *freezer_origin = NULL;
         _cleanup_close_ int bundle_fd = -EBADF, signal_fd = -EBADF;
         _cleanup_close_pair_ int out_pipe[2] = {-EBADF, -EBADF}, err_pipe[2] = {-EBADF, -EBADF},
-                                 sync_pair[2] = {-EBADF, -EBADF};
+                                 sync_pair[2] = {-EBADF, -EBADF}, in_pipe[2] = {-EBADF, -EBADF};
+        _cleanup_close_ int master = -EBADF;
+        _cleanup_(attach_server_freep) AttachServer *attach = NULL;
         StdioRelay relay = {.journal_fd = -EBADF};
         ContainerInit init = {};
         SyncMessage msg;
@@ -102,6 +125,22 @@ static int verb_run(const char *bundle_arg) {
         if (pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0 ||
             socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync_pair) < 0)
                 return log_error_errno(errno, "Failed to create pipes: %m"), EXIT_ENGINE_ERROR;
+        /* An open stdin nobody handed us: attach clients feed it through a pipe. */
+        if (spec->open_stdin && !spec->terminal && spec->run_dir_annotation && stdin_is_null() &&
+            pipe2(in_pipe, O_CLOEXEC) < 0)
+                return log_error_errno(errno, "Failed to create pipes: %m"), EXIT_ENGINE_ERROR;
+        if (spec->run_dir_annotation) {
+                r = attach_server_new(spec, spec->run_dir_annotation, &init.original_mask, &attach);
+                if (r < 0)
+                        return log_error_errno(
+                                       r, "Failed to listen on %s/attach.sock: %m", spec->run_dir_annotation),
+                               EXIT_ENGINE_ERROR;
+        }
+
+        /* The container (not this monitor) goes into a v1 freezer cgroup, for pause/unpause. */
+        r = freezer_join_unit(&freezer_origin);
+        if (r < 0)
+                log_warning_errno(r, "Failed to join the freezer cgroup, pause will not work: %m");
 
         /* Fork-like clone: the child gets copies of everything and new namespaces. */
         pid = (pid_t)syscall(
@@ -115,6 +154,7 @@ static int verb_run(const char *bundle_arg) {
                         .plan = &plan,
                         .bundle = bundle,
                         .sync_fd = sync_pair[1],
+                        .stdin_fd = in_pipe[0] >= 0 ? in_pipe[0] : -1,
                         .stdout_fd = out_pipe[1],
                         .stderr_fd = err_pipe[1],
                         .original_mask = init.original_mask,
@@ -122,11 +162,26 @@ static int verb_run(const char *bundle_arg) {
                 container_init_run(&init);
         }
 
+        if (freezer_origin) {
+                r = freezer_move_to(freezer_origin);
+                if (r < 0)
+                        log_warning_errno(r, "Failed to leave the freezer cgroup: %m");
+        }
         sync_pair[1] = safe_close(sync_pair[1]);
         out_pipe[1] = safe_close(out_pipe[1]);
         err_pipe[1] = safe_close(err_pipe[1]);
+        in_pipe[0] = safe_close(in_pipe[0]);
 
-        r = sync_receive(sync_pair[0], &exec_ok, &msg);
+        r = 0;
+        exec_ok = true;
+        if (spec->terminal) {
+                bool failed = false;
+                /* The init opens its terminal inside the container and sends us the master first. */
+                r = pty_receive_master(sync_pair[0], &master, &failed, &msg);
+                exec_ok = !failed;
+        }
+        if (r >= 0 && exec_ok)
+                r = sync_receive(sync_pair[0], &exec_ok, &msg);
         if (r < 0 || !exec_ok) {
                 if (r < 0)
                         log_error_errno(r, "Lost the container's setup channel: %m");
@@ -152,8 +207,26 @@ static int verb_run(const char *bundle_arg) {
                                 relay.journal_fd, "No journal stream, output goes to the caller only: %m");
         }
 
+        if (master >= 0) {
+                /* The terminal is the container's stdout; its stderr pipe is closed already. */
+                if (set_nonblock(master) < 0)
+                        log_warning_errno(errno, "Failed to make the terminal non-blocking: %m");
+                safe_close(out_pipe[0]);
+                out_pipe[0] = fcntl(master, F_DUPFD_CLOEXEC, 3);
+                if (out_pipe[0] < 0) {
+                        log_error_errno(errno, "Failed to duplicate the terminal: %m");
+                        (void)kill(pid, SIGKILL);
+                        return EXIT_ENGINE_ERROR;
+                }
+        }
+        if (in_pipe[1] >= 0 && set_nonblock(in_pipe[1]) < 0)
+                log_warning_errno(errno, "Failed to make the stdin pipe non-blocking: %m");
+        if (attach)
+                attach_server_set_init(attach, pid, TAKE_FD(master), TAKE_FD(in_pipe[1]));
+
         relay.signal_fd = signal_fd;
         relay.child = pid;
+        relay.attach = attach;
         relay.out_fd = TAKE_FD(out_pipe[0]);
         relay.err_fd = TAKE_FD(err_pipe[0]);
         r = stdio_relay_run(&relay, &wait_status);
@@ -169,6 +242,8 @@ static int verb_run(const char *bundle_arg) {
         if (sd_notify_barrier(false, READY_BARRIER_TIMEOUT_USEC) < 0)
                 log_debug("sd_notify_barrier() failed, exiting anyway.");
 
+        if (attach)
+                attach_server_finish(attach, exit_code_from_wait_status(wait_status));
         return exit_code_from_wait_status(wait_status);
 }
 
@@ -176,8 +251,11 @@ static int verb_stop_post(const char *bundle) {
         _cleanup_free_ char *json = NULL;
         _cleanup_close_ int bundle_fd = -EBADF;
         const char *result = getenv("SERVICE_RESULT");
-        struct timespec ts;
         int code, r;
+
+        r = freezer_remove_unit();
+        if (r < 0)
+                log_debug_errno(r, "Failed to remove the freezer cgroup: %m");
 
         code = exit_code_from_service_env(getenv("EXIT_CODE"), getenv("EXIT_STATUS"));
         if (code < 0) {
@@ -189,9 +267,7 @@ static int verb_stop_post(const char *bundle) {
                 code = EXIT_ENGINE_ERROR;
         }
 
-        clock_gettime(CLOCK_REALTIME, &ts);
-        r = exit_json_format(
-                code, result, (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000ULL, &json);
+        r = exit_json_format(code, result, now_realtime_usec(), &json);
         if (r < 0)
                 return log_oom(), 1;
 

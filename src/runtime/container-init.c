@@ -12,6 +12,7 @@
 #include "container-init.h"
 #include "exit-status.h"
 #include "fileio.h"
+#include "pty.h"
 #include "strv.h"
 #include "sync-channel.h"
 #include "user-spec.h"
@@ -53,13 +54,13 @@ int container_env_build(char *const *spec_env, const char *home, char ***ret) {
         return 0;
 }
 
-/* Resolves the user against the container's own account files (we are inside the new root). */
-static int resolve_user(const ContainerInit *c, UserCreds *ret) {
+int container_resolve_user(const RuntimeSpec *s, const char *user, int sync_fd, UserCreds *ret) {
         _cleanup_free_ char *passwd = NULL, *group = NULL, *error = NULL;
-        const RuntimeSpec *s = c->spec;
         int r;
 
-        if (!s->user_annotation) {
+        if (!user)
+                user = s->user_annotation;
+        if (!user) {
                 *ret = (UserCreds){
                         .uid = s->uid,
                         .gid = s->gid,
@@ -85,15 +86,15 @@ static int resolve_user(const ContainerInit *c, UserCreds *ret) {
         r = read_full_file_at(AT_FDCWD, "/etc/group", ACCOUNT_FILE_MAX, &group, NULL);
         if (r < 0 && r != -ENOENT)
                 goto fail;
-        r = user_resolve(s->user_annotation, passwd, group, ret, &error);
+        r = user_resolve(user, passwd, group, ret, &error);
         if (r < 0) {
-                sync_send_error(c->sync_fd, -r, EXIT_ENGINE_ERROR, "%s", error ?: strerror(-r));
+                sync_send_error(sync_fd, -r, EXIT_ENGINE_ERROR, "%s", error ?: strerror(-r));
                 return r;
         }
         return 0;
 fail:
         sync_send_error(
-                c->sync_fd,
+                sync_fd,
                 -r,
                 EXIT_ENGINE_ERROR,
                 "failed to read the container's account files: %s",
@@ -101,16 +102,14 @@ fail:
         return r;
 }
 
-/* execve() with Docker's PATH rules and Docker's words for the two user errors. */
-static void exec_command(const ContainerInit *c, char **env) {
-        char *const *argv = c->spec->args;
+_noreturn_ void container_exec_command(char *const *argv, char **env, const sigset_t *mask, int sync_fd) {
         const char *cmd = argv[0];
         char **path_entry = strv_env_find(env, "PATH");
         const char *path = path_entry ? strchr(*path_entry, '=') + 1 : DEFAULT_PATH;
         bool denied = false;
         int error = ENOENT;
 
-        if (sigprocmask(SIG_SETMASK, &c->original_mask, NULL) < 0) {
+        if (sigprocmask(SIG_SETMASK, mask, NULL) < 0) {
                 error = errno;
                 goto fail;
         }
@@ -120,7 +119,7 @@ static void exec_command(const ContainerInit *c, char **env) {
                 error = errno;
                 if (error == ENOENT)
                         sync_send_error(
-                                c->sync_fd,
+                                sync_fd,
                                 error,
                                 EXIT_NOT_FOUND,
                                 "exec: \"%s\": stat %s: no such file or directory",
@@ -128,7 +127,7 @@ static void exec_command(const ContainerInit *c, char **env) {
                                 cmd);
                 else if (error == EACCES)
                         sync_send_error(
-                                c->sync_fd,
+                                sync_fd,
                                 error,
                                 EXIT_NOT_EXECUTABLE,
                                 "exec: \"%s\": permission denied",
@@ -160,18 +159,41 @@ static void exec_command(const ContainerInit *c, char **env) {
         }
         if (denied)
                 sync_send_error(
-                        c->sync_fd, EACCES, EXIT_NOT_EXECUTABLE, "exec: \"%s\": permission denied", cmd);
+                        sync_fd, EACCES, EXIT_NOT_EXECUTABLE, "exec: \"%s\": permission denied", cmd);
         else
                 sync_send_error(
-                        c->sync_fd,
+                        sync_fd,
                         ENOENT,
                         EXIT_NOT_FOUND,
                         "exec: \"%s\": executable file not found in $PATH",
                         cmd);
         _exit(EXIT_ENGINE_ERROR);
 fail:
-        sync_send_error(c->sync_fd, error, EXIT_ENGINE_ERROR, "exec: \"%s\": %s", cmd, strerror(error));
+        sync_send_error(sync_fd, error, EXIT_ENGINE_ERROR, "exec: \"%s\": %s", cmd, strerror(error));
         _exit(EXIT_ENGINE_ERROR);
+}
+
+int container_drop_privileges(const UserCreds *creds, int sync_fd) {
+        int error;
+
+        if (setgroups(creds->n_groups, creds->groups) < 0) {
+                error = errno;
+                sync_send_error(sync_fd, error, EXIT_ENGINE_ERROR, "setgroups: %s", strerror(error));
+                return -error;
+        }
+        if (setresgid(creds->gid, creds->gid, creds->gid) < 0) {
+                error = errno;
+                sync_send_error(
+                        sync_fd, error, EXIT_ENGINE_ERROR, "setgid %u: %s", (unsigned)creds->gid, strerror(error));
+                return -error;
+        }
+        if (setresuid(creds->uid, creds->uid, creds->uid) < 0) {
+                error = errno;
+                sync_send_error(
+                        sync_fd, error, EXIT_ENGINE_ERROR, "setuid %u: %s", (unsigned)creds->uid, strerror(error));
+                return -error;
+        }
+        return 0;
 }
 
 #define FAIL(r, ...)                                                                                        \
@@ -190,6 +212,10 @@ _noreturn_ void container_init_run(const ContainerInit *c) {
         /* Inherited from the runtime, which ignores SIGPIPE; execve() would keep SIG_IGN. */
         (void)signal(SIGPIPE, SIG_DFL);
 
+        if (c->stdin_fd >= 0 && dup2(c->stdin_fd, STDIN_FILENO) < 0)
+                FAIL(-errno, "failed to set up stdin: %m");
+        if (c->stdin_fd > STDERR_FILENO)
+                safe_close(c->stdin_fd);
         if (dup2(c->stdout_fd, STDOUT_FILENO) < 0 || dup2(c->stderr_fd, STDERR_FILENO) < 0)
                 FAIL(-errno, "failed to set up stdout/stderr: %m");
         if (c->stdout_fd > STDERR_FILENO)
@@ -204,6 +230,11 @@ _noreturn_ void container_init_run(const ContainerInit *c) {
         r = mount_plan_execute(c->plan, &error);
         if (r < 0)
                 FAIL(r, "%s", error ?: strerror(-r));
+        if (s->terminal) {
+                r = pty_setup_console(c->sync_fd, &error);
+                if (r < 0)
+                        FAIL(r, "%s", error ?: strerror(-r));
+        }
 
         if ((s->namespace_flags & CLONE_NEWUTS) && s->hostname &&
             sethostname(s->hostname, strlen(s->hostname)) < 0)
@@ -214,9 +245,12 @@ _noreturn_ void container_init_run(const ContainerInit *c) {
                         FAIL(r, "bringing up lo: %s", strerror(-r));
         }
 
-        r = resolve_user(c, &creds);
+        r = container_resolve_user(s, NULL, c->sync_fd, &creds);
         if (r < 0)
                 _exit(EXIT_ENGINE_ERROR);
+        /* The terminal belongs to the container's user, as with runc. */
+        if (s->terminal && fchown(STDIN_FILENO, creds.uid, (gid_t)-1) < 0)
+                FAIL(-errno, "chown of the terminal: %m");
         r = container_env_build(s->env, creds.home, &env);
         if (r < 0)
                 FAIL(r, "environment: %s", strerror(-r));
@@ -226,15 +260,10 @@ _noreturn_ void container_init_run(const ContainerInit *c) {
         if (r < 0)
                 FAIL(r, "creating working directory %s: %s", s->cwd, strerror(-r));
 
-        if (setgroups(creds.n_groups, creds.groups) < 0)
-                FAIL(-errno, "setgroups: %m");
-        if (setresgid(creds.gid, creds.gid, creds.gid) < 0)
-                FAIL(-errno, "setgid %u: %m", (unsigned)creds.gid);
-        if (setresuid(creds.uid, creds.uid, creds.uid) < 0)
-                FAIL(-errno, "setuid %u: %m", (unsigned)creds.uid);
+        if (container_drop_privileges(&creds, c->sync_fd) < 0)
+                _exit(EXIT_ENGINE_ERROR);
         if (chdir(s->cwd) < 0)
                 FAIL(-errno, "chdir to working directory %s: %m", s->cwd);
 
-        exec_command(c, env);
-        _exit(EXIT_ENGINE_ERROR);
+        container_exec_command(s->args, env, &c->original_mask, c->sync_fd);
 }

@@ -50,6 +50,7 @@ RuntimeSpec *runtime_spec_free(RuntimeSpec *s) {
         strv_free(s->readonly_paths);
         free(s->user_annotation);
         free(s->name_annotation);
+        free(s->run_dir_annotation);
         free(s);
         return NULL;
 }
@@ -267,8 +268,6 @@ static int parse_process(const cJSON *root, RuntimeSpec *s, char **error) {
         r = get_bool(process, "terminal", "process.", &s->terminal, error);
         if (r < 0)
                 return r;
-        if (s->terminal)
-                return fail(error, "process.terminal: a terminal is not supported by this runtime");
 
         return parse_user(process, s, error);
 }
@@ -429,6 +428,7 @@ static int parse_linux(const cJSON *root, RuntimeSpec *s, char **error) {
 }
 
 static int parse_annotations(const cJSON *root, RuntimeSpec *s, char **error) {
+        _cleanup_free_ char *open_stdin = NULL;
         const cJSON *o;
         bool ok;
         int r;
@@ -448,6 +448,22 @@ static int parse_annotations(const cJSON *root, RuntimeSpec *s, char **error) {
                 return r;
         if (s->name_annotation && strlen(s->name_annotation) > 256)
                 return fail(error, "annotations.org.berth.name: longer than 256 characters");
+        r = get_string(o, "org.berth.run-dir", "annotations.", false, &s->run_dir_annotation, error);
+        if (r < 0)
+                return r;
+        /* The attach socket's path must fit a sockaddr_un. */
+        if (s->run_dir_annotation && (!path_is_safe_absolute(s->run_dir_annotation) ||
+                                      strlen(s->run_dir_annotation) > RUNTIME_SPEC_MAX_RUN_DIR_LEN))
+                return fail(
+                        error,
+                        "annotations.org.berth.run-dir: must be an absolute path of at most %u characters",
+                        RUNTIME_SPEC_MAX_RUN_DIR_LEN);
+        r = get_string(o, "org.berth.open-stdin", "annotations.", false, &open_stdin, error);
+        if (r < 0)
+                return r;
+        if (open_stdin && !streq(open_stdin, "true") && !streq(open_stdin, "false"))
+                return fail(error, "annotations.org.berth.open-stdin: must be \"true\" or \"false\"");
+        s->open_stdin = streq_ptr(open_stdin, "true");
         return 0;
 }
 

@@ -18,6 +18,7 @@
 #define RUNTIME_SPEC_MAX_GIDS 64U
 #define RUNTIME_SPEC_MAX_PATH_LEN 4096U
 #define RUNTIME_SPEC_MAX_HOSTNAME_LEN 64U
+#define RUNTIME_SPEC_MAX_RUN_DIR_LEN 90U /* + "/attach.sock" fits sockaddr_un */
 
 typedef struct RuntimeMount {
         char *destination;
@@ -49,6 +50,8 @@ typedef struct RuntimeSpec {
 
         char *user_annotation; /* "org.berth.user", NULL when absent */
         char *name_annotation; /* "org.berth.name", NULL when absent */
+        char *run_dir_annotation; /* "org.berth.run-dir": where attach.sock goes; NULL: no attach socket */
+        bool open_stdin;          /* "org.berth.open-stdin": "true" keeps a stdin for attach clients */
 } RuntimeSpec;
 
 RuntimeSpec *runtime_spec_free(RuntimeSpec *s);

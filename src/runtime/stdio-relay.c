@@ -35,6 +35,9 @@ static void relay_chunk(StdioRelay *r, bool is_err, const char *data, size_t siz
         LineBuffer *lines = is_err ? &r->err_lines : &r->out_lines;
         int fd;
 
+        if (r->attach)
+                attach_server_output(r->attach, is_err, data, size);
+
         if (r->journal_mode) {
                 fd = STDOUT_FILENO;
                 /* Nothing better to do if the journal refuses a line than to go on with the next. */
@@ -82,7 +85,8 @@ static bool relay_signal(StdioRelay *r, int *wait_status) {
 
         /* The signalfd is non-blocking: read what is pending. SIGCHLD only says "reap". */
         while (read(r->signal_fd, &si, sizeof(si)) == sizeof(si))
-                if (si.ssi_signo != SIGCHLD && kill(r->child, (int)si.ssi_signo) < 0 && errno != ESRCH)
+                if (si.ssi_signo != SIGCHLD && !r->reaped && kill(r->child, (int)si.ssi_signo) < 0 &&
+                    errno != ESRCH)
                         log_warning_errno(errno, "Failed to forward signal %u: %m", si.ssi_signo);
 
         for (;;) {
@@ -93,7 +97,11 @@ static bool relay_signal(StdioRelay *r, int *wait_status) {
                 if (p == r->child) {
                         *wait_status = status;
                         exited = true;
-                }
+                        r->reaped = true;
+                        if (r->attach)
+                                attach_server_init_exited(r->attach);
+                } else if (r->attach)
+                        attach_server_child_exited(r->attach, p, status);
         }
         return exited;
 }
@@ -112,11 +120,15 @@ int stdio_relay_run(StdioRelay *r, int *ret_wait_status) {
         line_buffer_init(&r->out_lines, LOG_INFO);
         line_buffer_init(&r->err_lines, LOG_ERR);
 
-        while (!exited || r->out_fd >= 0 || r->err_fd >= 0) {
-                struct pollfd p[3] = {
-                        {.fd = exited ? -1 : r->signal_fd, .events = POLLIN},
-                        {.fd = r->out_fd, .events = POLLIN},
-                        {.fd = r->err_fd, .events = POLLIN},
+        while (!exited || r->out_fd >= 0 || r->err_fd >= 0 || (r->attach && attach_server_busy(r->attach))) {
+                /* Attach clients that cannot keep up hold the container's output back. */
+                bool take = !r->attach || attach_server_can_take_output(r->attach);
+                bool busy = r->attach && attach_server_busy(r->attach);
+                struct pollfd p[4] = {
+                        {.fd = exited && !busy ? -1 : r->signal_fd, .events = POLLIN},
+                        {.fd = take ? r->out_fd : -1, .events = POLLIN},
+                        {.fd = take ? r->err_fd : -1, .events = POLLIN},
+                        {.fd = r->attach ? attach_server_fd(r->attach) : -1, .events = POLLIN},
                 };
                 int timeout = -1, n;
 
@@ -141,6 +153,8 @@ int stdio_relay_run(StdioRelay *r, int *ret_wait_status) {
                         exited = true;
                         deadline = now_ms() + DRAIN_TIMEOUT_MS;
                 }
+                if (p[3].revents)
+                        attach_server_dispatch(r->attach);
         }
 
         if (r->out_fd >= 0)

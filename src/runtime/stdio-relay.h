@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "attach-server.h"
 #include "line-buffer.h"
 
 /* The runtime's monitor loop: one poll over the signalfd and the container's stdout/stderr pipes.
@@ -19,6 +20,8 @@ typedef struct StdioRelay {
         int journal_fd; /* tee mode only; -EBADF when the journal is unavailable */
         bool out_broken, err_broken;
         LineBuffer out_lines, err_lines;
+        AttachServer *attach; /* NULL without an attach socket; gets the output, polled here */
+        bool reaped;
 } StdioRelay;
 
 /* The signals the runtime forwards to the container init (SIGCHLD is handled, not forwarded). */

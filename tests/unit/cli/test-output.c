@@ -58,6 +58,11 @@ static void test_container_status(void **state) {
                 "Exited (137) About a minute ago");
         assert_string_equal(format_container_status(buf, "exited", 3, 0, 0, now), "Exited (3)");
         assert_string_equal(format_container_status(buf, "removing", 0, 0, 0, now), "Removal In Progress");
+        assert_string_equal(
+                format_container_status(buf, "restarting", 1, now - 9 * SEC, now - 2 * SEC, now),
+                "Restarting (1) 2 seconds ago");
+        assert_string_equal(
+                format_container_status(buf, "paused", 0, now - 5 * SEC, 0, now), "Up 5 seconds (Paused)");
 }
 
 static void test_sizes_and_times(void **state) {

@@ -48,6 +48,24 @@ static void test_parse_signal(void **state) {
         assert_null(signal_to_string(200));
 }
 
+static void test_parse_stop_timeout(void **state) {
+        uint64_t u = 0;
+
+        /* Negative seconds: no timeout at all (Docker since API 1.42). */
+        assert_int_equal(parse_stop_timeout("-1", &u), 0);
+        assert_true(u == STOP_TIMEOUT_INFINITY);
+        assert_int_equal(parse_stop_timeout("-5", &u), 0);
+        assert_true(u == STOP_TIMEOUT_INFINITY);
+        assert_int_equal(parse_stop_timeout("3", &u), 0);
+        assert_true(u == 3 * UINT64_C(1000000));
+        assert_int_equal(parse_stop_timeout("0", &u), 0);
+        assert_true(u == 0);
+        assert_int_equal(parse_stop_timeout("-", &u), -EINVAL);
+        assert_int_equal(parse_stop_timeout("-x", &u), -EINVAL);
+        assert_int_equal(parse_stop_timeout("-0", &u), -EINVAL);
+        assert_int_equal(parse_stop_timeout("abc", &u), -EINVAL);
+}
+
 static void test_parse_duration(void **state) {
         uint64_t u = 0;
 
@@ -252,6 +270,17 @@ static void test_run_env_file_order(void **state) {
         assert_string_equal(o.env[1], "B=file");
 }
 
+static void test_run_restart(void **state) {
+        _cleanup_(run_options_done) RunOptions o = {};
+
+        assert_int_equal(parse(&o, "run", "--restart", "on-failure:2", "busybox", NULL), 0);
+        assert_string_equal(o.restart, "on-failure:2");
+        run_options_done(&o);
+        /* The daemon judges the value; the CLI refuses only the combination with --rm, as Docker's. */
+        assert_int_equal(parse(&o, "run", "--rm", "--restart", "always", "busybox", NULL), -EINVAL);
+        assert_int_equal(parse(&o, "run", "--rm", "--restart", "no", "busybox", NULL), 0);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_parse_signal),
@@ -261,6 +290,8 @@ int main(void) {
                 cmocka_unit_test(test_env_file_endless_line),
                 cmocka_unit_test(test_run_options),
                 cmocka_unit_test(test_run_env_file_order),
+                cmocka_unit_test(test_parse_stop_timeout),
+                cmocka_unit_test(test_run_restart),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

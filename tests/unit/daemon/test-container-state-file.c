@@ -46,6 +46,8 @@ static void test_round_trip(void **state) {
         c->user = strdup("nobody:nogroup");
         c->hostname = strdup("4f1c2b3a4d5e");
         c->auto_remove = true;
+        c->tty = true;
+        c->open_stdin = true;
         c->stop_signal = 3;
         c->stop_timeout_usec = 2500000;
         c->state = CONTAINER_EXITED;
@@ -70,6 +72,8 @@ static void test_round_trip(void **state) {
         assert_string_equal(d->user, "nobody:nogroup");
         assert_string_equal(d->hostname, "4f1c2b3a4d5e");
         assert_true(d->auto_remove);
+        assert_true(d->tty);
+        assert_true(d->open_stdin);
         assert_int_equal(d->stop_signal, 3);
         assert_int_equal(d->stop_timeout_usec, 2500000);
         assert_int_equal(d->state, CONTAINER_EXITED);
@@ -78,6 +82,43 @@ static void test_round_trip(void **state) {
         assert_int_equal(d->created_at, 1700000000123456ULL);
         assert_int_equal(d->started_at, 1700000001123456ULL);
         assert_int_equal(d->finished_at, 1700000002123456ULL);
+
+        container_free(c);
+        container_free(d);
+        assert_int_equal(rm_rf(dir), 0);
+        free(dir);
+}
+
+static void test_restart_fields_and_unit(void **state) {
+        char *dir = make_state_dir();
+        Container *c = NULL, *d = NULL;
+
+        assert_int_equal(container_new(dir, ID, "renamed", &c), 0);
+        c->image = strdup("busybox");
+        c->image_id = strdup("sha256:0123");
+        c->restart_policy = (RestartPolicy){RESTART_POLICY_ON_FAILURE, 5};
+        c->restart_count = 3;
+        c->manually_stopped = true;
+        /* Renamed while running: the unit keeps the former name. */
+        assert_int_equal(container_set_unit(c, "berth-former.service"), 0);
+        assert_int_equal(container_save_state(c), 0);
+        assert_int_equal(container_load_state(dir, ID, &d), 0);
+        assert_int_equal(d->restart_policy.kind, RESTART_POLICY_ON_FAILURE);
+        assert_int_equal(d->restart_policy.max_retries, 5);
+        assert_int_equal(d->restart_count, 3);
+        assert_true(d->manually_stopped);
+        assert_string_equal(d->name, "renamed");
+        assert_string_equal(d->unit, "berth-former.service");
+        assert_string_equal(d->unit_path, "/org/freedesktop/systemd1/unit/berth_2dformer_2eservice");
+        assert_int_equal(container_set_unit(d, NULL), 0);
+        assert_string_equal(d->unit, "berth-renamed.service");
+
+        /* Only berth-<valid name>.service is a container unit. */
+        assert_int_equal(container_set_unit(d, "sshd.service"), -EINVAL);
+        assert_int_equal(container_set_unit(d, "berth-.service"), -EINVAL);
+        assert_int_equal(container_set_unit(d, "berth-a/b.service"), -EINVAL);
+        assert_int_equal(container_set_unit(d, "berth-web.socket"), -EINVAL);
+        assert_string_equal(d->unit, "berth-renamed.service");
 
         container_free(c);
         container_free(d);
@@ -129,6 +170,7 @@ static void test_state_strings(void **state) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_round_trip),
+                cmocka_unit_test(test_restart_fields_and_unit),
                 cmocka_unit_test(test_rejects_foreign_or_broken_records),
                 cmocka_unit_test(test_state_strings),
         };

@@ -172,11 +172,26 @@ static void test_spec(void **state) {
         l = strv_free(l);
         cJSON_Delete(spec);
 
-        /* No user: no annotation, the runtime stays root. */
+        /* No user: no annotation, the runtime stays root. No run dir, no open stdin: none of theirs. */
         p.user = "";
         assert_int_equal(oci_spec_build(&p, &spec), 0);
         assert_null(json_get_string(cJSON_GetObjectItem(spec, "annotations"), "org.berth.user"));
+        assert_null(json_get_string(cJSON_GetObjectItem(spec, "annotations"), "org.berth.run-dir"));
+        assert_null(json_get_string(cJSON_GetObjectItem(spec, "annotations"), "org.berth.open-stdin"));
         cJSON_Delete(spec);
+
+        /* -t -i: a terminal, a stdin kept open, and where the attach socket goes. */
+        p.terminal = true;
+        p.open_stdin = true;
+        p.run_dir = "/run/berth/containers/abc";
+        assert_int_equal(oci_spec_build(&p, &spec), 0);
+        assert_true(json_get_bool(cJSON_GetObjectItem(spec, "process"), "terminal", false));
+        o = cJSON_GetObjectItem(spec, "annotations");
+        assert_string_equal(json_get_string(o, "org.berth.run-dir"), "/run/berth/containers/abc");
+        assert_string_equal(json_get_string(o, "org.berth.open-stdin"), "true");
+        cJSON_Delete(spec);
+        p.terminal = p.open_stdin = false;
+        p.run_dir = NULL;
 
         /* A single layer. */
         p.layer_dirs = (char *[]){"/l/only", NULL};

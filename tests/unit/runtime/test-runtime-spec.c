@@ -99,7 +99,6 @@ static void test_bad(void **state) {
         expect_bad("\"A=b=c\"", "\"=x\"", "process.env[1]");
         expect_bad("\"A=b=c\"", "\"NOEQUALS\"", "process.env[1]");
         expect_bad("\"terminal\":false", "\"terminal\":\"no\"", "process.terminal");
-        expect_bad("\"terminal\":false", "\"terminal\":true", "process.terminal");
         expect_bad("\"uid\":1000", "\"uid\":-1", "process.user.uid");
         expect_bad("\"uid\":1000", "\"uid\":1.5", "process.user.uid");
         expect_bad("\"gid\":100", "\"gid\":\"100\"", "process.user.gid");
@@ -124,6 +123,8 @@ static void test_bad(void **state) {
         expect_bad("[\"/proc/sys\"]", "[1]", "linux.readonlyPaths[0]");
         expect_bad("\"nobody\"", "\"\"", "org.berth.user");
         expect_bad("\"nobody\"", "5", "org.berth.user");
+        expect_bad("\"other\"", "\"org.berth.run-dir\":\"run\",\"x\"", "org.berth.run-dir");
+        expect_bad("\"other\"", "\"org.berth.open-stdin\":\"yes\",\"x\"", "org.berth.open-stdin");
 }
 
 static void test_not_json(void **state) {
@@ -195,6 +196,26 @@ static void test_huge_args(void **state) {
         assert_int_equal(runtime_spec_parse("{}", RUNTIME_SPEC_MAX_SIZE + 1, &s, NULL), -EINVAL);
 }
 
+static void test_terminal_and_attach(void **state) {
+        const char *j = "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\","
+                        "\"terminal\":true},\"root\":{\"path\":\"/r\"},\"annotations\":{"
+                        "\"org.berth.run-dir\":\"/run/berth/containers/abc\",\"org.berth.open-stdin\":\"true\"}}";
+        RuntimeSpec *s = NULL;
+
+        assert_int_equal(runtime_spec_parse(j, strlen(j), &s, NULL), 0);
+        assert_true(s->terminal);
+        assert_true(s->open_stdin);
+        assert_string_equal(s->run_dir_annotation, "/run/berth/containers/abc");
+        runtime_spec_free(s);
+
+        /* Without them: no attach socket, no stdin of its own. */
+        assert_int_equal(runtime_spec_parse(GOOD, strlen(GOOD), &s, NULL), 0);
+        assert_false(s->terminal);
+        assert_false(s->open_stdin);
+        assert_null(s->run_dir_annotation);
+        runtime_spec_free(s);
+}
+
 static void test_namespace_table(void **state) {
         assert_int_equal(namespace_flag_from_string("pid"), CLONE_NEWPID);
         assert_int_equal(namespace_flag_from_string("cgroup"), CLONE_NEWCGROUP);
@@ -212,6 +233,7 @@ int main(void) {
                 cmocka_unit_test(test_not_json),
                 cmocka_unit_test(test_huge_args),
                 cmocka_unit_test(test_namespace_table),
+                cmocka_unit_test(test_terminal_and_attach),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
