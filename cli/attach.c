@@ -19,6 +19,8 @@ typedef struct Attach {
         /* Last exit code seen in PropertiesChanged: with --rm the object may be gone before Wait. */
         int seen_exit_code;
         bool seen_exited;
+        /* The container's stderr is ours: the runtime told us why a start failed there already. */
+        bool stderr_passed;
         int status;
 } Attach;
 
@@ -97,8 +99,10 @@ static int on_start_reply(sd_bus_message *reply, void *userdata, sd_bus_error *r
 
         if (!e)
                 return 0;
-        /* The runtime has told the container's stderr (ours) why exec failed; say it once. */
-        if (!sd_bus_error_has_names(e, BERTH_ERROR_EXEC_NOT_FOUND, BERTH_ERROR_EXEC_NOT_EXECUTABLE))
+        /* The runtime has told the container's stderr (ours, unless -a left it out) why exec failed;
+         * say it once. */
+        if (!a->stderr_passed ||
+            !sd_bus_error_has_names(e, BERTH_ERROR_EXEC_NOT_FOUND, BERTH_ERROR_EXEC_NOT_EXECUTABLE))
                 bus_log_call_error("berth: ", e, -EIO);
         a->status = bus_error_exit_status(e);
         return sd_event_exit(sd_bus_get_event(a->bus), 0);
@@ -106,7 +110,8 @@ static int on_start_reply(sd_bus_message *reply, void *userdata, sd_bus_error *r
 
 /* Start and Wait are sent back to back: berthd queues the waiter before the container can exit, so
  * even a --rm container that is gone at once reports its exit code. */
-static int start_and_wait_async(Attach *a, int stdin_fd, sd_bus_slot **ret_start, sd_bus_slot **ret_wait) {
+static int
+start_and_wait_async(Attach *a, const int fds[static 3], sd_bus_slot **ret_start, sd_bus_slot **ret_wait) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *start = NULL, *wait = NULL;
         int r;
 
@@ -114,7 +119,7 @@ static int start_and_wait_async(Attach *a, int stdin_fd, sd_bus_slot **ret_start
                 a->bus, &start, BERTH_BUS_NAME, a->path, BERTH_CONTAINER_IFACE, "StartWithStreams");
         if (r < 0)
                 return r;
-        r = sd_bus_message_append(start, "hhh", stdin_fd, STDOUT_FILENO, STDERR_FILENO);
+        r = sd_bus_message_append(start, "hhh", fds[0], fds[1], fds[2]);
         if (r < 0)
                 return r;
         r = sd_bus_call_async(a->bus, ret_start, start, on_start_reply, a, START_TIMEOUT_USEC);
@@ -128,11 +133,12 @@ static int start_and_wait_async(Attach *a, int stdin_fd, sd_bus_slot **ret_start
         return sd_bus_call_async(a->bus, ret_wait, wait, on_wait_reply, a, BUS_TIMEOUT_INFINITY);
 }
 
-int attach_start_and_wait(sd_bus *bus, const char *path, bool pass_stdin) {
+int attach_start_and_wait(
+        sd_bus *bus, const char *path, bool pass_stdin, bool pass_stdout, bool pass_stderr) {
         _cleanup_(sd_bus_slot_unrefp) sd_bus_slot *match = NULL, *start_slot = NULL, *wait_slot = NULL;
         _cleanup_(sd_event_unrefp) sd_event *event = NULL;
         _cleanup_close_ int null_fd = -EBADF;
-        Attach a = {.bus = bus, .path = path, .status = EXIT_BERTH_ERROR};
+        Attach a = {.bus = bus, .path = path, .stderr_passed = pass_stderr, .status = EXIT_BERTH_ERROR};
         static const int proxied[] = {SIGINT, SIGTERM, SIGHUP};
         sigset_t mask;
         int r;
@@ -166,8 +172,8 @@ int attach_start_and_wait(sd_bus *bus, const char *path, bool pass_stdin) {
                 return log_error_errno(r, "berth: Failed to subscribe to container changes: %m"),
                        EXIT_BERTH_ERROR;
 
-        if (!pass_stdin) {
-                null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (!pass_stdin || !pass_stdout || !pass_stderr) {
+                null_fd = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOCTTY);
                 if (null_fd < 0)
                         return log_error_errno(errno, "berth: open /dev/null: %m"), EXIT_BERTH_ERROR;
         }
@@ -175,7 +181,12 @@ int attach_start_and_wait(sd_bus *bus, const char *path, bool pass_stdin) {
         r = sd_bus_attach_event(bus, event, SD_EVENT_PRIORITY_NORMAL);
         if (r < 0)
                 return log_error_errno(r, "berth: Failed to attach bus to event loop: %m"), EXIT_BERTH_ERROR;
-        r = start_and_wait_async(&a, pass_stdin ? STDIN_FILENO : null_fd, &start_slot, &wait_slot);
+        const int fds[3] = {
+                pass_stdin ? STDIN_FILENO : null_fd,
+                pass_stdout ? STDOUT_FILENO : null_fd,
+                pass_stderr ? STDERR_FILENO : null_fd,
+        };
+        r = start_and_wait_async(&a, fds, &start_slot, &wait_slot);
         if (r < 0)
                 return log_error_errno(r, "berth: Failed to start the container: %m"), EXIT_BERTH_ERROR;
         r = sd_event_loop(event);

@@ -17,13 +17,13 @@ int container_list_fetch(
         if (r < 0)
                 return r;
 
-        r = sd_bus_message_enter_container(reply, 'a', "(sssssstttiuo)");
+        r = sd_bus_message_enter_container(reply, 'a', "(sssssstttiuos)");
         while (r >= 0) {
                 ContainerRow row, *a;
 
                 r = sd_bus_message_read(
                         reply,
-                        "(sssssstttiuo)",
+                        "(sssssstttiuos)",
                         &row.id,
                         &row.name,
                         &row.image,
@@ -35,7 +35,8 @@ int container_list_fetch(
                         &row.finished,
                         &row.exit_code,
                         &row.pid,
-                        &row.path);
+                        &row.path,
+                        &row.health);
                 if (r <= 0)
                         break;
                 a = realloc(rows, sizeof(ContainerRow) * (n + 1));

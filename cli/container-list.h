@@ -12,6 +12,7 @@ typedef struct ContainerRow {
         int32_t exit_code;
         uint32_t pid;
         const char *path;
+        const char *health; /* "", starting, healthy or unhealthy */
 } ContainerRow;
 
 /* Calls ListContainers; the rows stay valid as long as *ret_reply is referenced. Logs its errors. */

@@ -257,6 +257,7 @@ void run_options_done(RunOptions *o) {
         free(o->user);
         free(o->restart);
         free(o->detach_keys);
+        health_flags_done(&o->health);
         free(o->image);
         strv_free(o->command);
         *o = (RunOptions){};
@@ -288,6 +289,7 @@ static void run_help(const char *verb) {
                "      --entrypoint string    Overwrite the default ENTRYPOINT of the image\n"
                "  -e, --env list             Set environment variables\n"
                "      --env-file list        Read in a file of environment variables\n"
+               HEALTH_FLAG_HELP
                "  -h, --hostname string      Container host name\n"
                "  -i, --interactive          Keep STDIN open\n"
                "      --name string          Assign a name to the container\n"
@@ -328,6 +330,7 @@ int parse_run_options(int argc, char *argv[], RunOptions *ret) {
                 {"user", required_argument, NULL, 'u'},
                 {"workdir", required_argument, NULL, 'w'},
                 {"help", no_argument, NULL, ARG_HELP},
+                HEALTH_FLAG_OPTIONS,
                 {},
         };
         _cleanup_(run_options_done) RunOptions o = {};
@@ -403,12 +406,20 @@ int parse_run_options(int argc, char *argv[], RunOptions *ret) {
                 case ARG_HELP:
                         run_help(argv[0]);
                         return 1;
+                case HEALTH_FLAG_CMD ... _HEALTH_FLAG_LAST:
+                        r = health_flags_parse(&o.health, c, optarg);
+                        if (r < 0)
+                                return r;
+                        break;
                 default:
                         return -EINVAL;
                 }
                 if (r < 0)
                         return log_oom();
         }
+        r = health_flags_check(&o.health);
+        if (r < 0)
+                return r;
 
         if (o.detach && attach)
                 return log_error_errno(EINVAL, "Conflicting options: -a and -d");

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "health-flags.h"
 #include "macro.h"
 
 /* Exit status for errors of berth itself or of the daemon, as Docker's 125. */
@@ -50,6 +51,7 @@ typedef struct RunOptions {
         bool tty;
         char *detach_keys; /* --detach-keys as given; NULL: the default */
         bool attach_stdout, attach_stderr; /* -a (both when -a is not given) */
+        HealthFlags health;
         char *image;
         char **command;
 } RunOptions;

@@ -16,6 +16,7 @@
 #include "parse-flags.h"
 #include "stream-relay.h"
 #include "strv.h"
+#include "verbs-health.h"
 #include "verbs.h"
 
 /* Stopping waits for the container's stop timeout; give the call that much and some slack. */
@@ -109,6 +110,8 @@ static int create_container(sd_bus *bus, const RunOptions *o, char **ret_path) {
         if (r >= 0)
                 r = append_string_option(m, "RestartPolicy", o->restart);
         if (r >= 0)
+                r = health_append_create_options(m, &o->health);
+        if (r >= 0)
                 r = sd_bus_message_close_container(m);
         if (r < 0)
                 return log_error_errno(r, "berth: Failed to build the create call: %m");
@@ -179,7 +182,7 @@ static int run_or_create(int argc, char *argv[], bool start) {
         fflush(stdout);
         if (o.tty)
                 return attach_container_terminal(bus, path, true, o.interactive, &keys);
-        return attach_start_and_wait(bus, path, o.interactive);
+        return attach_start_and_wait(bus, path, o.interactive, o.attach_stdout, o.attach_stderr);
 }
 
 int verb_run(int argc, char *argv[]) {
@@ -313,7 +316,8 @@ int verb_start(int argc, char *argv[]) {
                                 return log_error("the input device is not a TTY"), EXIT_FAILURE;
                         return attach_container_terminal(bus, path, true, interactive, &keys);
                 }
-                return attach_start_and_wait(bus, path, interactive);
+                /* Docker's start -a attaches both outputs, whatever create's -a said. */
+                return attach_start_and_wait(bus, path, interactive, true, true);
         }
 
         if (call_on_containers(bus, argv + optind, "Start", 0, false, &failed, NULL) != EXIT_SUCCESS) {
@@ -443,6 +447,8 @@ static cJSON *container_row_json(const ContainerRow *c, bool trunc, uint64_t now
         if (!o || !quoted || !id)
                 return NULL;
         format_container_status(status, c->state, c->exit_code, c->started, c->finished, now);
+        if (streq(c->state, "running"))
+                health_append_status(status, c->health);
         if (!cJSON_AddStringToObject(o, "Command", quoted) ||
             !cJSON_AddStringToObject(o, "CreatedAt", format_go_time(created, c->created)) ||
             !cJSON_AddStringToObject(o, "ID", id) || !cJSON_AddStringToObject(o, "Image", c->image) ||
@@ -662,6 +668,11 @@ static int container_inspect_json(sd_bus *bus, const char *path, sd_bus_error *e
         cJSON_AddBoolToObject(config, "OpenStdin", json_get_bool(p, "OpenStdin", false));
         /* The daemon reports the resolved command line; the entrypoint is part of Cmd. */
         cJSON_AddNullToObject(config, "Entrypoint");
+        r = health_inspect_json(bus, path, p, state, config);
+        if (r < 0) {
+                cJSON_Delete(config), cJSON_Delete(host);
+                return r;
+        }
         cJSON_AddItemToObject(o, "Config", config);
 
         cJSON_AddBoolToObject(host, "AutoRemove", json_get_bool(p, "AutoRemove", false));

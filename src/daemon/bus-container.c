@@ -2,6 +2,7 @@
 #include <stddef.h>
 
 #include "bus-container-attach.h"
+#include "bus-container-health.h"
 #include "bus-container.h"
 #include "bus-util.h"
 #include "container-freezer.h"
@@ -176,6 +177,20 @@ const sd_bus_vtable bus_container_vtable[] = {
         SD_BUS_PROPERTY("Pid", "u", NULL, offsetof(Container, pid), CHANGE_FLAGS),
         SD_BUS_PROPERTY("StartedAt", "t", NULL, offsetof(Container, started_at), CHANGE_FLAGS),
         SD_BUS_PROPERTY("FinishedAt", "t", NULL, offsetof(Container, finished_at), CHANGE_FLAGS),
+        SD_BUS_PROPERTY("Health", "s", bus_container_property_get_health, 0, CHANGE_FLAGS),
+        SD_BUS_PROPERTY("HealthFailingStreak", "u", bus_container_property_get_health, 0, CHANGE_FLAGS),
+        SD_BUS_PROPERTY(
+                "HealthLog",
+                "a(ttis)",
+                bus_container_property_get_health,
+                0,
+                SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+        SD_BUS_PROPERTY("HealthTest", "as", bus_container_property_get_health, 0, CONST_FLAGS),
+        SD_BUS_PROPERTY("HealthInterval", "t", bus_container_property_get_health, 0, CONST_FLAGS),
+        SD_BUS_PROPERTY("HealthTimeout", "t", bus_container_property_get_health, 0, CONST_FLAGS),
+        SD_BUS_PROPERTY("HealthStartPeriod", "t", bus_container_property_get_health, 0, CONST_FLAGS),
+        SD_BUS_PROPERTY("HealthRetries", "u", bus_container_property_get_health, 0, CONST_FLAGS),
+        SD_BUS_PROPERTY("HealthOnFailure", "s", bus_container_property_get_health, 0, CONST_FLAGS),
         SD_BUS_METHOD("Start", NULL, NULL, method_start, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS(
                 "StartWithStreams",

@@ -7,6 +7,7 @@
 #include "bus-manager.h"
 #include "bus-util.h"
 #include "container-create.h"
+#include "container-health.h"
 #include "container-prune.h"
 #include "container-restart.h"
 #include "events.h"
@@ -46,6 +47,7 @@ static int read_option(sd_bus_message *m, const char *key, void *userdata, sd_bu
                 const char *key;
                 const char *type;
                 size_t offset;
+                size_t given_offset; /* "t" and "i": the bool that says the option was given */
         } table[] = {
                 {"Name", "s", offsetof(ContainerCreateOptions, name)},
                 {"Env", "as", offsetof(ContainerCreateOptions, env)},
@@ -57,6 +59,24 @@ static int read_option(sd_bus_message *m, const char *key, void *userdata, sd_bu
                 {"Tty", "b", offsetof(ContainerCreateOptions, tty)},
                 {"OpenStdin", "b", offsetof(ContainerCreateOptions, open_stdin)},
                 {"RestartPolicy", "s", offsetof(ContainerCreateOptions, restart_policy)},
+                {"HealthTest", "as", offsetof(ContainerCreateOptions, health.test)},
+                {"HealthInterval",
+                 "t",
+                 offsetof(ContainerCreateOptions, health.interval_usec),
+                 offsetof(ContainerCreateOptions, health.has_interval)},
+                {"HealthTimeout",
+                 "t",
+                 offsetof(ContainerCreateOptions, health.timeout_usec),
+                 offsetof(ContainerCreateOptions, health.has_timeout)},
+                {"HealthStartPeriod",
+                 "t",
+                 offsetof(ContainerCreateOptions, health.start_period_usec),
+                 offsetof(ContainerCreateOptions, health.has_start_period)},
+                {"HealthRetries",
+                 "i",
+                 offsetof(ContainerCreateOptions, health.retries),
+                 offsetof(ContainerCreateOptions, health.has_retries)},
+                {"HealthOnFailure", "s", offsetof(ContainerCreateOptions, health.on_failure)},
         };
         ContainerCreateOptions *o = userdata;
         int r;
@@ -94,6 +114,11 @@ static int read_option(sd_bus_message *m, const char *key, void *userdata, sd_bu
                                 return r;
                         if (streq(key, "Entrypoint"))
                                 o->has_entrypoint = true;
+                } else if (streq(table[i].type, "t") || streq(table[i].type, "i")) {
+                        r = sd_bus_message_read_basic(m, table[i].type[0], field);
+                        if (r < 0)
+                                return r;
+                        *(bool *)((uint8_t *)o + table[i].given_offset) = true;
                 } else {
                         int b;
 
@@ -165,7 +190,7 @@ static int method_list_containers(sd_bus_message *msg, void *userdata, sd_bus_er
         if (r < 0)
                 return r;
 
-        r = bus_array_reply_new(msg, "(sssssstttiuo)", &reply);
+        r = bus_array_reply_new(msg, "(sssssstttiuos)", &reply);
         if (r < 0)
                 return r;
         for (Container *c = m->containers; c; c = c->next) {
@@ -178,7 +203,7 @@ static int method_list_containers(sd_bus_message *msg, void *userdata, sd_bus_er
                         return -ENOMEM;
                 r = sd_bus_message_append(
                         reply,
-                        "(sssssstttiuo)",
+                        "(sssssstttiuos)",
                         c->id,
                         c->name,
                         c->image,
@@ -190,7 +215,8 @@ static int method_list_containers(sd_bus_message *msg, void *userdata, sd_bus_er
                         c->finished_at,
                         c->exit_code,
                         c->pid,
-                        c->object_path);
+                        c->object_path,
+                        container_health_status_string(c));
                 if (r < 0)
                         return r;
         }
@@ -222,7 +248,7 @@ const sd_bus_vtable bus_manager_vtable[] = {
         SD_BUS_METHOD_WITH_ARGS(
                 "ListContainers",
                 SD_BUS_ARGS("b", all),
-                SD_BUS_RESULT("a(sssssstttiuo)", containers),
+                SD_BUS_RESULT("a(sssssstttiuos)", containers),
                 method_list_containers,
                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS(

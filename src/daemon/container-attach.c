@@ -145,7 +145,8 @@ int container_exec(Container *c, char **command, const ExecOptions *o, int *ret_
         if ((o->working_dir && !cJSON_AddStringToObject(req, "cwd", o->working_dir)) ||
             (!isempty(o->user) && !cJSON_AddStringToObject(req, "user", o->user)) ||
             !cJSON_AddBoolToObject(req, "tty", o->tty) ||
-            !cJSON_AddBoolToObject(req, "stdin", o->interactive))
+            !cJSON_AddBoolToObject(req, "stdin", o->interactive) ||
+            (o->kill_on_close && !cJSON_AddBoolToObject(req, "kill_on_close", true)))
                 return -ENOMEM;
         return connect_and_request(c, ATTACH_PACKET_REQUEST_EXEC, req, ret_fd, error);
 }

@@ -20,6 +20,7 @@ typedef struct ExecOptions {
         char *user;
         bool tty;
         bool interactive;
+        bool kill_on_close; /* closing the socket kills the process (health probes) */
 } ExecOptions;
 
 void exec_options_done(ExecOptions *o);

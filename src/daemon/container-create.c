@@ -29,6 +29,7 @@ void container_create_options_done(ContainerCreateOptions *o) {
         free(o->hostname);
         free(o->user);
         free(o->restart_policy);
+        health_options_done(&o->health);
 }
 
 static int pick_name(Manager *m, char **ret) {
@@ -94,6 +95,8 @@ int container_create(
         _cleanup_strv_free_ char **args = NULL, **env = NULL, **process_env = NULL;
         _cleanup_free_ char *id = NULL, *name = NULL;
         _cleanup_json_ cJSON *spec = NULL;
+        _cleanup_(container_health_freep) ContainerHealth *health = NULL;
+        _cleanup_free_ char *health_message = NULL;
         const char *cwd, *user;
         RestartPolicy policy;
         Container *other;
@@ -145,6 +148,14 @@ int container_create(
         if (r < 0)
                 return sd_bus_error_set_errnof(error, r, "Failed to look up image %s: %m", image);
 
+        r = health_config_resolve(&o->health, &img->config.healthcheck, &health, &health_message);
+        if (r == -EINVAL)
+                return sd_bus_error_set(error, BERTH_ERROR_INVALID_ARGUMENT, health_message);
+        if (r < 0)
+                return r;
+        if (r > 0)
+                log_warning("Image %s: %s; the container gets no health check.", img->id, health_message);
+
         r = oci_spec_resolve_command(&img->config, command, o->has_entrypoint, o->entrypoint, &args);
         if (r == -EINVAL)
                 return sd_bus_error_set(error, BERTH_ERROR_INVALID_ARGUMENT, "No command specified");
@@ -189,6 +200,7 @@ int container_create(
         c->tty = o->tty;
         c->open_stdin = o->open_stdin;
         c->restart_policy = policy;
+        c->health = TAKE_PTR(health);
         c->state = CONTAINER_CREATED;
         c->created_at = now_realtime_usec();
         if (img->config.stop_signal) {

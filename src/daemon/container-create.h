@@ -5,6 +5,7 @@
 #include <systemd/sd-bus.h>
 
 #include "container.h"
+#include "health-check.h"
 
 /* CreateContainer's options (dbus/org.berth.berth1.Manager.xml); NULL/false when not given. */
 typedef struct ContainerCreateOptions {
@@ -18,6 +19,7 @@ typedef struct ContainerCreateOptions {
         bool auto_remove;
         bool tty, open_stdin;
         char *restart_policy;
+        HealthOptions health; /* HealthTest, HealthInterval, … */
 } ContainerCreateOptions;
 
 void container_create_options_done(ContainerCreateOptions *o);

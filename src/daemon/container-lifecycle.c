@@ -8,6 +8,7 @@
 #include "bus-errors.h"
 #include "bus-manager.h"
 #include "container-freezer.h"
+#include "container-health.h"
 #include "container-attach.h"
 #include "container-lifecycle.h"
 #include "container-rename.h"
@@ -30,6 +31,7 @@ static void container_save_and_emit(Container *c) {
         if (r < 0)
                 log_warning_errno(r, "Failed to save the state of container %s: %m", c->id);
         bus_container_emit_changed(c);
+        container_health_follow(c);
 }
 
 static void container_clear_start(Container *c) {
@@ -438,7 +440,12 @@ int container_reattach(Container *c) {
                 r = unit_watch(c);
                 if (r < 0)
                         return r;
-                return unit_query_state(c);
+                r = unit_query_state(c);
+                if (r < 0)
+                        return r;
+                /* Probes again, continuing the run's status. */
+                container_health_follow(c);
+                return 0;
         case CONTAINER_EXITED:
                 if (c->auto_remove)
                         container_destroy(c);

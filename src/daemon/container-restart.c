@@ -9,6 +9,7 @@
 #include "bus-errors.h"
 #include "bus-util.h"
 #include "container-freezer.h"
+#include "container-health.h"
 #include "container-lifecycle.h"
 #include "container-restart.h"
 #include "container-state-file.h"
@@ -27,6 +28,7 @@ static void save_and_emit(Container *c) {
         if (r < 0)
                 log_warning_errno(r, "Failed to save the state of container %s: %m", c->id);
         bus_container_emit_changed(c);
+        container_health_follow(c);
 }
 
 int container_restart_policy_validate(

@@ -4,7 +4,9 @@
 
 #include "container-name.h"
 #include "container-state-file.h"
+#include "health-check.h"
 #include "json-util.h"
+#include "log.h"
 #include "strv.h"
 
 /* As cJSON_Add*ToObject(): false when out of memory. */
@@ -21,6 +23,7 @@ static bool add_strv_to_object(cJSON *o, const char *key, char *const *l) {
 int container_state_to_json(const Container *c, cJSON **ret) {
         _cleanup_json_ cJSON *o = NULL;
         char policy[RESTART_POLICY_STRING_MAX];
+        int r;
 
         o = cJSON_CreateObject();
         if (!o)
@@ -49,6 +52,9 @@ int container_state_to_json(const Container *c, cJSON **ret) {
             !cJSON_AddBoolToObject(o, "ManuallyStopped", c->manually_stopped) ||
             !cJSON_AddStringToObject(o, "Unit", c->unit))
                 return -ENOMEM;
+        r = container_health_to_json(c->health, o);
+        if (r < 0)
+                return r;
 
         *ret = TAKE_PTR(o);
         return 0;
@@ -120,6 +126,12 @@ int container_state_from_json(const cJSON *o, const char *state_dir, const char 
         c->manually_stopped = json_get_bool(o, "ManuallyStopped", false);
         r = container_set_unit(c, json_get_string(o, "Unit"));
         if (r < 0)
+                return r;
+        r = container_health_from_json(o, &c->health);
+        if (r == -EINVAL)
+                /* Not worth losing the container over: it runs without a check. */
+                log_warning("Container %s has an invalid health check in its state, ignoring it.", id);
+        else if (r < 0)
                 return r;
 
         *ret = TAKE_PTR(c);

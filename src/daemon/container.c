@@ -3,6 +3,7 @@
 
 #include "container-name.h"
 #include "container.h"
+#include "health-check.h"
 #include "strv.h"
 
 static const char *const container_state_table[_CONTAINER_STATE_MAX] = {
@@ -122,6 +123,7 @@ Container *container_free(Container *c) {
         sd_event_source_unref(c->stop_timer);
         sd_bus_slot_unref(c->freeze_slot);
         sd_bus_message_unref(c->freeze_request);
+        container_health_free(c->health);
 
         free(c->run_dir);
         free(c->id);

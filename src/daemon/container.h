@@ -13,6 +13,7 @@
 
 typedef struct Manager Manager;
 typedef struct Container Container;
+typedef struct ContainerHealth ContainerHealth;
 
 typedef enum ContainerState {
         CONTAINER_CREATED,
@@ -70,6 +71,7 @@ struct Container {
         RestartPolicy restart_policy;
         uint32_t restart_count;  /* the unit's NRestarts */
         bool manually_stopped;   /* stopped or killed by the user: no restart, not even at boot */
+        ContainerHealth *health; /* the health check and its state, NULL without one (health-check.h) */
 
         /* Derived. */
         char *bundle;      /* <state>/containers/<id> */

@@ -19,6 +19,7 @@ void image_config_done(ImageConfig *c) {
         free(c->stop_signal);
         free(c->architecture);
         free(c->os);
+        strv_free(c->healthcheck.test);
         *c = (ImageConfig){};
 }
 
@@ -110,6 +111,33 @@ static int get_strv_checked(const cJSON *o, const char *key, char ***ret) {
         return r == -EINVAL ? -EBADMSG : r;
 }
 
+/* A duration or count of config.Healthcheck: absent, null or negative is 0 (not set). */
+static uint64_t get_nonnegative(const cJSON *o, const char *key) {
+        int64_t v = json_get_integer(o, key, 0);
+        return v > 0 ? (uint64_t)v : 0;
+}
+
+/* config.Healthcheck: {Test, Interval, Timeout, StartPeriod, Retries}. Whether Test makes sense is the
+ * container's business (berthd warns and runs no check); only the types are checked here. */
+static int parse_healthcheck(const cJSON *config, ImageHealthcheck *ret) {
+        const cJSON *h = cJSON_GetObjectItemCaseSensitive(config, "Healthcheck");
+        int r;
+
+        *ret = (ImageHealthcheck){};
+        if (!h || cJSON_IsNull(h))
+                return 0;
+        if (!cJSON_IsObject(h))
+                return -EBADMSG;
+        r = get_strv_checked(h, "Test", &ret->test);
+        if (r < 0)
+                return r;
+        ret->interval_ns = get_nonnegative(h, "Interval");
+        ret->timeout_ns = get_nonnegative(h, "Timeout");
+        ret->start_period_ns = get_nonnegative(h, "StartPeriod");
+        ret->retries = (int64_t)MIN(get_nonnegative(h, "Retries"), (uint64_t)INT32_MAX);
+        return 0;
+}
+
 int image_config_parse(const char *data, size_t size, ImageConfig *ret_config, char ***ret_diff_ids) {
         _cleanup_json_ cJSON *root = NULL;
         _cleanup_strv_free_ char **diff_ids = NULL;
@@ -145,7 +173,8 @@ int image_config_parse(const char *data, size_t size, ImageConfig *ret_config, c
             (r = strdup_optional(json_get_string(config, "User"), &c.user)) < 0 ||
             (r = strdup_optional(json_get_string(config, "StopSignal"), &c.stop_signal)) < 0 ||
             (r = strdup_optional(json_get_string(root, "architecture"), &c.architecture)) < 0 ||
-            (r = strdup_optional(json_get_string(root, "os"), &c.os)) < 0) {
+            (r = strdup_optional(json_get_string(root, "os"), &c.os)) < 0 ||
+            (r = parse_healthcheck(config, &c.healthcheck)) < 0) {
                 image_config_done(&c);
                 return r;
         }

@@ -13,6 +13,14 @@
 
 typedef struct ImageStore ImageStore;
 
+/* The image's HEALTHCHECK (config.Healthcheck of the image config): test is NULL when the image has
+ * none, ["NONE"] when it turns its parent's off; durations in ns as images store them, 0 = not set. */
+typedef struct ImageHealthcheck {
+        char **test;
+        uint64_t interval_ns, timeout_ns, start_period_ns;
+        int64_t retries;
+} ImageHealthcheck;
+
 typedef struct ImageConfig {
         char **env;
         char **cmd;
@@ -23,6 +31,7 @@ typedef struct ImageConfig {
         char *architecture;
         char *os;
         uint64_t created_usec; /* µs since the epoch, 0 if the image does not say */
+        ImageHealthcheck healthcheck;
 } ImageConfig;
 
 typedef struct Image {

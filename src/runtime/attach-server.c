@@ -81,6 +81,7 @@ struct ExecSession {
         Watch out, err, sync;
         StdinTarget in;
         int exit_code_override; /* from a start failure, else -1 */
+        bool kill_on_close;     /* the client's leaving kills the process (a health probe's timeout) */
         bool dead;
         ExecSession *next;
 };
@@ -298,8 +299,11 @@ static void client_free(AttachServer *a, Client *c) {
                 c->head = p->next;
                 free(p);
         }
-        if (c->session)
+        if (c->session) {
+                if (c->session->kill_on_close && !c->session->dead)
+                        exec_process_kill(&c->session->proc);
                 c->session->client = NULL;
+        }
         free(c);
 }
 
@@ -462,6 +466,7 @@ static void client_start_exec(Client *c, const AttachPacket *k) {
         /* The watches own these now. */
         s->proc.master = s->proc.stdout_fd = s->proc.stderr_fd = s->proc.sync_fd = -EBADF;
         s->in.tty = req.tty;
+        s->kill_on_close = req.kill_on_close;
         s->client = c;
         c->session = s;
         c->want_stdin = req.interactive;

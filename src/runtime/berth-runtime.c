@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
+#include <malloc.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,8 +11,6 @@
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <systemd/sd-daemon.h>
-#include <systemd/sd-journal.h>
 #include <time.h>
 
 #include "attach-server.h"
@@ -20,6 +19,7 @@
 #include "fileio.h"
 #include "freezer-cgroup.h"
 #include "log.h"
+#include "notify.h"
 #include "pty.h"
 #include "stdio-relay.h"
 #include "sync-channel.h"
@@ -196,12 +196,12 @@ static int verb_run(const char *bundle_arg) {
         r = write_pid_file(bundle_fd, pid);
         if (r < 0)
                 log_warning_errno(r, "Failed to write %s/pid: %m", bundle);
-        r = sd_notify(false, "READY=1");
+        r = notify_send("READY=1");
         if (r < 0)
                 log_warning_errno(r, "Failed to notify systemd: %m");
 
         if (!relay.journal_mode) {
-                relay.journal_fd = sd_journal_stream_fd(spec->name_annotation ?: "berth", LOG_INFO, 1);
+                relay.journal_fd = journal_stream_open(spec->name_annotation ?: "berth", LOG_INFO, true);
                 if (relay.journal_fd < 0)
                         log_debug_errno(
                                 relay.journal_fd, "No journal stream, output goes to the caller only: %m");
@@ -229,6 +229,8 @@ static int verb_run(const char *bundle_arg) {
         relay.attach = attach;
         relay.out_fd = TAKE_FD(out_pipe[0]);
         relay.err_fd = TAKE_FD(err_pipe[0]);
+        /* The setup's garbage goes back to the kernel: the monitor lives as long as the container. */
+        (void)malloc_trim(0);
         r = stdio_relay_run(&relay, &wait_status);
         safe_close(relay.out_fd);
         safe_close(relay.err_fd);
@@ -239,8 +241,8 @@ static int verb_run(const char *bundle_arg) {
         }
 
         /* Make sure systemd saw READY=1 before it sees us exit, or it may count the start as failed. */
-        if (sd_notify_barrier(false, READY_BARRIER_TIMEOUT_USEC) < 0)
-                log_debug("sd_notify_barrier() failed, exiting anyway.");
+        if (notify_barrier(READY_BARRIER_TIMEOUT_USEC) < 0)
+                log_debug("The notify barrier failed, exiting anyway.");
 
         if (attach)
                 attach_server_finish(attach, exit_code_from_wait_status(wait_status));

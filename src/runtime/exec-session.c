@@ -11,6 +11,7 @@
 #include "container-init.h"
 #include "exec-session.h"
 #include "exit-status.h"
+#include "freezer-cgroup.h"
 #include "json-util.h"
 #include "pty.h"
 #include "strv.h"
@@ -115,8 +116,9 @@ int exec_request_parse(const char *json, size_t size, ExecRequest *ret, char **r
                                 return -ENOMEM;
                 }
         }
-        if (get_bool_checked(o, "tty", &r.tty) < 0 || get_bool_checked(o, "stdin", &r.interactive) < 0)
-                return fail(ret_error, "exec request: tty and stdin must be booleans");
+        if (get_bool_checked(o, "tty", &r.tty) < 0 || get_bool_checked(o, "stdin", &r.interactive) < 0 ||
+            get_bool_checked(o, "kill_on_close", &r.kill_on_close) < 0)
+                return fail(ret_error, "exec request: tty, stdin and kill_on_close must be booleans");
 
         *ret = r;
         r = (ExecRequest){};
@@ -213,6 +215,27 @@ _noreturn_ static void exec_child(
         container_exec_command(req->argv, env, mask, sync_fd);
 }
 
+/* The helper's process, for its SIGTERM handler. */
+static volatile pid_t helper_child = 0;
+
+/* The process made itself a session (and process group) leader: its group goes too, so that a probe's
+ * own children (sh -c "sleep 100; …") do not outlive it. Before its setsid() the group does not exist
+ * yet; the process itself is killed either way. */
+static void helper_on_sigterm(int sig) {
+        int saved_errno = errno;
+
+        if (helper_child > 0) {
+                (void)kill(-helper_child, SIGKILL);
+                (void)kill(helper_child, SIGKILL);
+        }
+        errno = saved_errno;
+}
+
+void exec_process_kill(const ExecProcess *p) {
+        if (p->pid > 0)
+                (void)kill(p->pid, SIGTERM);
+}
+
 /* The helper: joins the namespaces, forks the process and waits for it. */
 _noreturn_ static void exec_helper(
         const RuntimeSpec *spec,
@@ -225,12 +248,19 @@ _noreturn_ static void exec_helper(
         int keep[] = {pidfd, sync_fd, stdio[0], stdio[1], stdio[2], slave};
         int flags = spec->namespace_flags & (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
                                              CLONE_NEWPID | CLONE_NEWCGROUP);
-        int status;
+        _cleanup_free_ char *freezer_origin = NULL;
+        int status, r;
         pid_t pid;
 
         /* The runtime is the monitor: without it, nobody would report the exit. */
         (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
         close_all_fds_except(keep, ELEMENTSOF(keep));
+
+        /* Into the container's freezer cgroup, so that pause freezes this process too; while the
+         * runtime's mounts are still ours to see it. The helper stays there: it only waits. */
+        r = freezer_join_unit(&freezer_origin);
+        if (r < 0)
+                FAIL(EXIT_NOT_EXECUTABLE, "joining the container's freezer cgroup: %s", strerror(-r));
 
         if (flags != 0 && setns(pidfd, flags) < 0)
                 FAIL(EXIT_NOT_EXECUTABLE, "joining the container's namespaces: %s", strerror(errno));
@@ -241,6 +271,19 @@ _noreturn_ static void exec_helper(
                 FAIL(EXIT_NOT_EXECUTABLE, "fork: %s", strerror(errno));
         if (pid == 0)
                 exec_child(spec, req, mask, sync_fd, stdio, slave);
+
+        /* exec_process_kill(): SIGTERM was blocked (the runtime's signalfd) since the fork, so one sent
+         * early is pending and arrives here. */
+        helper_child = pid;
+        {
+                struct sigaction sa = {.sa_handler = helper_on_sigterm};
+                sigset_t term;
+
+                sigemptyset(&term);
+                sigaddset(&term, SIGTERM);
+                if (sigaction(SIGTERM, &sa, NULL) < 0 || sigprocmask(SIG_UNBLOCK, &term, NULL) < 0)
+                        (void)kill(pid, SIGKILL);
+        }
 
         /* EOF on the sync channel must mean "the process runs": only the process keeps it open. */
         safe_close(sync_fd);

@@ -12,7 +12,8 @@
  * namespaces of the container's init (setns() with a pidfd, all namespaces at once) and forks again
  * to really enter the pid namespace; the grandchild applies user, working directory and environment
  * with the init's own code and execs. The helper waits for it and exits with its exit code, so the
- * runtime reaps the helper. Both live in the unit's cgroup, because the runtime does. */
+ * runtime reaps the helper. Both live in the unit's cgroup, because the runtime does, and in the
+ * container's v1 freezer cgroup, which the helper joins first, so that pause freezes them as well. */
 
 typedef struct ExecRequest {
         char **argv;
@@ -21,6 +22,7 @@ typedef struct ExecRequest {
         char *user; /* NULL: the container's */
         bool tty;
         bool interactive; /* a stdin pipe; else /dev/null */
+        bool kill_on_close; /* the client's leaving kills the process and its group (health probes) */
 } ExecRequest;
 
 void exec_request_done(ExecRequest *r);
@@ -36,6 +38,9 @@ typedef struct ExecProcess {
 } ExecProcess;
 
 void exec_process_done(ExecProcess *p);
+
+/* Stops the process: SIGTERM to the helper, which SIGKILLs the process and its process group. */
+void exec_process_kill(const ExecProcess *p);
 
 /* Starts the process. mask is the signal mask the process gets (the runtime's original one). All fds
  * are non-blocking and close-on-exec in the runtime. */

@@ -7,7 +7,8 @@
  *
  *   REQUEST_ATTACH  client → runtime, first packet: JSON {"stdin":b,"stdout":b,"stderr":b}
  *   REQUEST_EXEC    client → runtime, first packet: JSON {"argv":[s…],"env":[s…],"cwd":s,"user":s,
- *                   "tty":b,"stdin":b}
+ *                   "tty":b,"stdin":b,"kill_on_close":b}; kill_on_close: the client's leaving kills the
+ *                   process and its process group (else it keeps running, as exec -d)
  *   STDIN           client → runtime: bytes for the process's stdin (or its terminal)
  *   RESIZE          client → runtime: u16 rows, u16 cols of the client's terminal
  *   CLOSE_STDIN     client → runtime: end of input

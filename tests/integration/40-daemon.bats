@@ -47,7 +47,7 @@ container_dirs() {
         [[ $output == inactive ]]
         run busctl call "${MANAGER[@]}" ListContainers b true
         assert_status 0
-        [[ $output == "a(sssssstttiuo) "* ]]
+        [[ $output == "a(sssssstttiuos) "* ]]
         run systemctl is-active berthd.service
         [[ $output == active ]]
 }

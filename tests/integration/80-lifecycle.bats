@@ -386,3 +386,20 @@ pid_changed() {
         [[ $output =~ st-up=Up\ (Less\ than\ a\ second|[0-9]+\ seconds?) ]]
         [[ $output =~ st-exited=Exited\ \(2\)\ (Less\ than\ a\ second|[0-9]+\ seconds?)\ ago ]]
 }
+
+# --- stop signal ----------------------------------------------------------------
+
+@test "stop sends the image's STOPSIGNAL (the unit's KillSignal=), and the container's own exit code counts" {
+        "$BERTH" load -i "$(berth_test_image stopsig-docker.tar)" >/dev/null
+        "$BERTH" run -d --name stopsig stopsig >/dev/null
+        wait_for 5 bash -c "'$BERTH' logs stopsig | grep -q ready"
+        run systemctl show berth-stopsig.service -p KillSignal --value
+        [[ $output == 2 ]]
+        SECONDS=0
+        "$BERTH" stop stopsig
+        # SIGINT is trapped: the container exits at once with its own code, long before the 10 s timeout.
+        ((SECONDS < 5))
+        [[ $("$BERTH" inspect -f '{{.State.ExitCode}}' stopsig) == 42 ]]
+        run "$BERTH" logs stopsig
+        assert_output_contains "got INT"
+}

@@ -62,6 +62,39 @@ static void test_config(void **state) {
         strv_free(diff_ids);
 }
 
+static void test_config_healthcheck(void **state) {
+        static const char json[] =
+                "{\"config\":{\"Healthcheck\":{\"Test\":[\"CMD-SHELL\",\"curl -f localhost\"],"
+                "\"Interval\":1000000000,\"Timeout\":-5,\"StartPeriod\":2500000000,\"Retries\":4}},"
+                "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" D1 "\"]}}";
+        static const char none[] = "{\"config\":{\"Healthcheck\":null},"
+                                   "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" D1 "\"]}}";
+        static const char *bad[] = {
+                "{\"config\":{\"Healthcheck\":[]},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" D1 "\"]}}",
+                "{\"config\":{\"Healthcheck\":{\"Test\":\"CMD true\"}},\"rootfs\":{\"type\":\"layers\","
+                "\"diff_ids\":[\"" D1 "\"]}}",
+        };
+        ImageConfig c = {};
+
+        assert_int_equal(image_config_parse(json, strlen(json), &c, NULL), 0);
+        assert_int_equal(strv_length(c.healthcheck.test), 2);
+        assert_string_equal(c.healthcheck.test[0], "CMD-SHELL");
+        assert_string_equal(c.healthcheck.test[1], "curl -f localhost");
+        assert_true(c.healthcheck.interval_ns == 1000000000ULL);
+        assert_true(c.healthcheck.timeout_ns == 0); /* negative: not set */
+        assert_true(c.healthcheck.start_period_ns == 2500000000ULL);
+        assert_true(c.healthcheck.retries == 4);
+        image_config_done(&c);
+
+        assert_int_equal(image_config_parse(none, strlen(none), &c, NULL), 0);
+        assert_null(c.healthcheck.test);
+        image_config_done(&c);
+
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+                if (image_config_parse(bad[i], strlen(bad[i]), NULL, NULL) >= 0)
+                        fail_msg("accepted: %s", bad[i]);
+}
+
 static void test_config_bad(void **state) {
         static const char *bad[] = {
                 "",
@@ -175,6 +208,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_digest),
                 cmocka_unit_test(test_config),
+                cmocka_unit_test(test_config_healthcheck),
                 cmocka_unit_test(test_config_bad),
                 cmocka_unit_test(test_manifest),
                 cmocka_unit_test(test_index),
