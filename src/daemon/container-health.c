@@ -262,7 +262,7 @@ static void probe_start(Container *c) {
 static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
         Container *c = userdata;
         ContainerHealth *h = c->health;
-        char d[32], message[96];
+        char d[HEALTH_DURATION_MAX], message[128];
 
         h->timer = sd_event_source_disable_unref(h->timer);
         if (!container_is_probed(c))

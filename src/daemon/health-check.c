@@ -401,17 +401,17 @@ static void format_fraction(char *buf, size_t size, uint64_t v, uint64_t unit, i
                 buf[--n] = 0;
 }
 
-const char *health_format_duration(char buf[static 32], uint64_t usec) {
+const char *health_format_duration(char buf[static HEALTH_DURATION_MAX], uint64_t usec) {
         char frac[16];
         unsigned long long h, m;
 
         if (usec == 0)
-                snprintf(buf, 32, "0s");
+                snprintf(buf, HEALTH_DURATION_MAX, "0s");
         else if (usec < 1000)
-                snprintf(buf, 32, "%lluµs", (unsigned long long)usec);
+                snprintf(buf, HEALTH_DURATION_MAX, "%lluµs", (unsigned long long)usec);
         else if (usec < 1000000) {
                 format_fraction(frac, sizeof(frac), usec, 1000, 3);
-                snprintf(buf, 32, "%llu%sms", (unsigned long long)(usec / 1000), frac);
+                snprintf(buf, HEALTH_DURATION_MAX, "%llu%sms", (unsigned long long)(usec / 1000), frac);
         } else {
                 h = usec / 3600000000ULL;
                 m = usec / 60000000ULL % 60;
@@ -419,7 +419,7 @@ const char *health_format_duration(char buf[static 32], uint64_t usec) {
                 if (h > 0)
                         snprintf(
                                 buf,
-                                32,
+                                HEALTH_DURATION_MAX,
                                 "%lluh%llum%llu%ss",
                                 h,
                                 m,
@@ -427,9 +427,19 @@ const char *health_format_duration(char buf[static 32], uint64_t usec) {
                                 frac);
                 else if (m > 0)
                         snprintf(
-                                buf, 32, "%llum%llu%ss", m, (unsigned long long)(usec / 1000000 % 60), frac);
+                                buf,
+                                HEALTH_DURATION_MAX,
+                                "%llum%llu%ss",
+                                m,
+                                (unsigned long long)(usec / 1000000 % 60),
+                                frac);
                 else
-                        snprintf(buf, 32, "%llu%ss", (unsigned long long)(usec / 1000000), frac);
+                        snprintf(
+                                buf,
+                                HEALTH_DURATION_MAX,
+                                "%llu%ss",
+                                (unsigned long long)(usec / 1000000),
+                                frac);
         }
         return buf;
 }

@@ -127,7 +127,9 @@ int container_health_from_json(const cJSON *state, ContainerHealth **ret);
 
 /* "1m30s", "500ms", "30s": Go's time.Duration.String() for whole milliseconds, as Docker's messages
  * print a duration. */
-const char *health_format_duration(char buf[static 32], uint64_t usec);
+/* Room for the longest Go duration of a uint64_t µs: "5124095576h1m49.551615s" and the NUL. */
+#define HEALTH_DURATION_MAX 64
+const char *health_format_duration(char buf[static HEALTH_DURATION_MAX], uint64_t usec);
 
 /* A probe's output as a D-Bus and JSON string: invalid UTF-8 and NUL bytes become U+FFFD. */
 char *health_output_sanitize(const char *data, size_t size);

@@ -291,8 +291,10 @@ static void test_format_duration(void **state) {
                 {90 * SEC, "1m30s"},
                 {3600 * SEC, "1h0m0s"},
                 {3725 * SEC + 250000, "1h2m5.25s"},
+                /* The longest there is. */
+                {UINT64_MAX, "5124095576h1m49.551615s"},
         };
-        char buf[32];
+        char buf[HEALTH_DURATION_MAX];
 
         for (size_t i = 0; i < ELEMENTSOF(table); i++)
                 assert_string_equal(health_format_duration(buf, table[i].usec), table[i].s);
