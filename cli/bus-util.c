@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +8,12 @@
 #include "bus-util.h"
 #include "json-util.h"
 #include "log.h"
+#include "parse-flags.h"
 #include "strv.h"
+#include "time-util.h"
+
+/* Stopping waits for the container's stop timeout; give the call that much and some slack. */
+#define STOP_CALL_SLACK_USEC (UINT64_C(60) * USEC_PER_SEC)
 
 int berth_bus_open(sd_bus **ret) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
@@ -245,4 +251,146 @@ int bus_get_all_properties(
         if (r < 0)
                 return r;
         return bus_message_read_properties(reply, ret);
+}
+
+int require_args(int argc, char *argv[], int min, bool exact, const char *usage) {
+        int n = argc - optind;
+
+        if (exact ? n == min : n >= min)
+                return 0;
+        log_error(
+                "\"berth %s\" requires %s %i argument%s.\nSee 'berth %s --help'.\n\nUsage:  berth %s %s",
+                argv[0],
+                exact ? "exactly" : "at least",
+                min,
+                min == 1 ? "" : "s",
+                argv[0],
+                argv[0],
+                usage);
+        return -EINVAL;
+}
+
+static int call_on_containersv(
+        sd_bus *bus,
+        char **names,
+        const char *method,
+        uint64_t timeout,
+        bool print_code,
+        char ***ret_failed,
+        const char *types,
+        va_list ap) {
+        _cleanup_strv_free_ char **failed = NULL;
+        int r;
+
+        STRV_FOREACH (name, names) {
+                _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+                _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+                _cleanup_free_ char *path = NULL;
+                int32_t code;
+
+                r = bus_get_container(bus, *name, &error, &path);
+                if (r >= 0) {
+                        va_list aq;
+
+                        va_copy(aq, ap);
+                        r = bus_callv(
+                                bus,
+                                path,
+                                BERTH_CONTAINER_IFACE,
+                                method,
+                                timeout,
+                                &error,
+                                &reply,
+                                types,
+                                aq);
+                        va_end(aq);
+                }
+                if (r >= 0 && print_code)
+                        r = sd_bus_message_read(reply, "i", &code);
+                if (r < 0) {
+                        bus_log_call_error("", &error, r);
+                        if (strv_extend(&failed, *name) < 0)
+                                return log_oom(), EXIT_FAILURE;
+                        continue;
+                }
+                if (print_code)
+                        printf("%i\n", code);
+                else
+                        puts(*name);
+                fflush(stdout);
+        }
+        r = failed ? EXIT_FAILURE : EXIT_SUCCESS;
+        if (ret_failed)
+                *ret_failed = TAKE_PTR(failed);
+        return r;
+}
+
+int call_on_containers(
+        sd_bus *bus,
+        char **names,
+        const char *method,
+        uint64_t timeout,
+        bool print_code,
+        char ***ret_failed,
+        const char *types,
+        ...) {
+        va_list ap;
+        int r;
+
+        va_start(ap, types);
+        r = call_on_containersv(bus, names, method, timeout, print_code, ret_failed, types, ap);
+        va_end(ap);
+        return r;
+}
+
+int verb_call_on_containers(
+        int argc,
+        char *argv[],
+        const char *usage,
+        const char *method,
+        uint64_t timeout,
+        bool print_code,
+        const char *types,
+        ...) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        va_list ap;
+        int r;
+
+        if (require_args(argc, argv, 1, false, usage) < 0)
+                return EXIT_FAILURE;
+        if (berth_bus_open(&bus) < 0)
+                return EXIT_FAILURE;
+        va_start(ap, types);
+        r = call_on_containersv(bus, argv + optind, method, timeout, print_code, NULL, types, ap);
+        va_end(ap);
+        return r;
+}
+
+int verb_stop_or_restart(int argc, char *argv[], const char *method, const char *help) {
+        static const struct option options[] = {
+                {"time", required_argument, NULL, 't'},
+                {"help", no_argument, NULL, 'H'},
+                {},
+        };
+        uint64_t timeout = UINT64_MAX, call_timeout = 10 * 60 * USEC_PER_SEC;
+        int c;
+
+        optind = 0;
+        while ((c = next_option(argc, argv, "+t:", options)) >= 0)
+                switch (c) {
+                case 't':
+                        if (parse_stop_timeout(optarg, &timeout) < 0)
+                                return log_error("invalid argument \"%s\" for \"-t, --time\" flag", optarg),
+                                       EXIT_BERTH_ERROR;
+                        call_timeout = timeout == STOP_TIMEOUT_INFINITY ? BUS_TIMEOUT_INFINITY
+                                                                        : timeout + STOP_CALL_SLACK_USEC;
+                        break;
+                case 'H':
+                        fputs(help, stdout);
+                        return EXIT_SUCCESS;
+                default:
+                        return EXIT_BERTH_ERROR;
+                }
+        return verb_call_on_containers(
+                argc, argv, "[OPTIONS] CONTAINER [CONTAINER...]", method, call_timeout, false, "t", timeout);
 }

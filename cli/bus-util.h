@@ -62,3 +62,35 @@ int bus_get_all_properties(
         sd_bus *bus, const char *path, const char *iface, sd_bus_error *error, cJSON **ret);
 /* Reads a{sv} at the current position of m into a JSON object. */
 int bus_message_read_properties(sd_bus_message *m, cJSON **ret);
+
+/* Checks that the verb argv[0] got at least min operands after optind (exactly min with exact); prints
+ * Docker's words and returns -EINVAL if not. */
+int require_args(int argc, char *argv[], int min, bool exact, const char *usage);
+
+/* Calls method (with the arguments types, ...) on each container of names, as Docker's verbs over
+ * several containers do: a failure is printed and the others go on; a success prints the name, or with
+ * print_code the exit code the method returns. The names that failed go to ret_failed when given.
+ * Returns the exit status. */
+int call_on_containers(
+        sd_bus *bus,
+        char **names,
+        const char *method,
+        uint64_t timeout,
+        bool print_code,
+        char ***ret_failed,
+        const char *types,
+        ...);
+/* The tail of such a verb once its options are parsed: at least one operand after optind, the bus, and
+ * call_on_containers on the operands. Returns the exit status. */
+int verb_call_on_containers(
+        int argc,
+        char *argv[],
+        const char *usage,
+        const char *method,
+        uint64_t timeout,
+        bool print_code,
+        const char *types,
+        ...);
+/* stop and restart: "-t, --time" and then method on each container, the call given the stop timeout and
+ * some slack. */
+int verb_stop_or_restart(int argc, char *argv[], const char *method, const char *help);

@@ -19,24 +19,6 @@
 #include "verbs-health.h"
 #include "verbs.h"
 
-/* Stopping waits for the container's stop timeout; give the call that much and some slack. */
-#define STOP_CALL_SLACK_USEC (UINT64_C(60) * USEC_PER_SEC)
-
-static int require_args(int argc, char *argv[], int min, const char *usage) {
-        if (argc - optind >= min)
-                return 0;
-        log_error(
-                "\"berth %s\" requires at least %i argument%s.\nSee 'berth %s --help'.\n\nUsage:  berth %s "
-                "%s",
-                argv[0],
-                min,
-                min == 1 ? "" : "s",
-                argv[0],
-                argv[0],
-                usage);
-        return -EINVAL;
-}
-
 static int container_property_string(sd_bus *bus, const char *path, const char *name, char **ret) {
         return sd_bus_get_property_string(bus, BERTH_BUS_NAME, path, BERTH_CONTAINER_IFACE, name, NULL, ret);
 }
@@ -193,64 +175,6 @@ int verb_create(int argc, char *argv[]) {
         return run_or_create(argc, argv, false);
 }
 
-/* Calls method (with the arguments types, ...) on each container of names, as Docker's verbs over
- * several containers do: a failure is printed and the others go on; a success prints the name, or with
- * print_code the exit code the method returns. The names that failed go to ret_failed when given.
- * Returns the exit status. */
-static int call_on_containers(
-        sd_bus *bus,
-        char **names,
-        const char *method,
-        uint64_t timeout,
-        bool print_code,
-        char ***ret_failed,
-        const char *types,
-        ...) {
-        _cleanup_strv_free_ char **failed = NULL;
-        int r;
-
-        STRV_FOREACH (name, names) {
-                _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-                _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
-                _cleanup_free_ char *path = NULL;
-                int32_t code;
-                va_list ap;
-
-                r = bus_get_container(bus, *name, &error, &path);
-                if (r >= 0) {
-                        va_start(ap, types);
-                        r = bus_callv(
-                                bus,
-                                path,
-                                BERTH_CONTAINER_IFACE,
-                                method,
-                                timeout,
-                                &error,
-                                &reply,
-                                types,
-                                ap);
-                        va_end(ap);
-                }
-                if (r >= 0 && print_code)
-                        r = sd_bus_message_read(reply, "i", &code);
-                if (r < 0) {
-                        bus_log_call_error("", &error, r);
-                        if (strv_extend(&failed, *name) < 0)
-                                return log_oom(), EXIT_FAILURE;
-                        continue;
-                }
-                if (print_code)
-                        printf("%i\n", code);
-                else
-                        puts(*name);
-                fflush(stdout);
-        }
-        r = failed ? EXIT_FAILURE : EXIT_SUCCESS;
-        if (ret_failed)
-                *ret_failed = TAKE_PTR(failed);
-        return r;
-}
-
 int verb_start(int argc, char *argv[]) {
         static const struct option options[] = {
                 {"attach", no_argument, NULL, 'a'},
@@ -289,7 +213,7 @@ int verb_start(int argc, char *argv[]) {
                 default:
                         return EXIT_BERTH_ERROR;
                 }
-        if (require_args(argc, argv, 1, "[OPTIONS] CONTAINER [CONTAINER...]") < 0)
+        if (require_args(argc, argv, 1, false, "[OPTIONS] CONTAINER [CONTAINER...]") < 0)
                 return EXIT_FAILURE;
         if (detach_keys_parse(keys_arg, &keys) < 0)
                 return log_error("Invalid detach keys (%s) provided", keys_arg), EXIT_FAILURE;
@@ -329,39 +253,14 @@ int verb_start(int argc, char *argv[]) {
 }
 
 int verb_stop(int argc, char *argv[]) {
-        static const struct option options[] = {
-                {"time", required_argument, NULL, 't'},
-                {"help", no_argument, NULL, 'H'},
-                {},
-        };
-        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-        uint64_t timeout = UINT64_MAX, call_timeout = 10 * 60 * USEC_PER_SEC;
-        int c;
-
-        optind = 0;
-        while ((c = next_option(argc, argv, "+t:", options)) >= 0)
-                switch (c) {
-                case 't':
-                        if (parse_stop_timeout(optarg, &timeout) < 0)
-                                return log_error("invalid argument \"%s\" for \"-t, --time\" flag", optarg),
-                                       EXIT_BERTH_ERROR;
-                        call_timeout = timeout == STOP_TIMEOUT_INFINITY ? BUS_TIMEOUT_INFINITY
-                                                                        : timeout + STOP_CALL_SLACK_USEC;
-                        break;
-                case 'H':
-                        printf("Usage:  berth stop [OPTIONS] CONTAINER [CONTAINER...]\n\nStop one or more "
-                               "running containers\n\n"
-                               "Options:\n  -t, --time int   Seconds to wait before killing the "
-                               "container (negative: wait forever)\n");
-                        return EXIT_SUCCESS;
-                default:
-                        return EXIT_BERTH_ERROR;
-                }
-        if (require_args(argc, argv, 1, "[OPTIONS] CONTAINER [CONTAINER...]") < 0)
-                return EXIT_FAILURE;
-        if (berth_bus_open(&bus) < 0)
-                return EXIT_FAILURE;
-        return call_on_containers(bus, argv + optind, "Stop", call_timeout, false, NULL, "t", timeout);
+        return verb_stop_or_restart(
+                argc,
+                argv,
+                "Stop",
+                "Usage:  berth stop [OPTIONS] CONTAINER [CONTAINER...]\n\nStop one or more "
+                "running containers\n\n"
+                "Options:\n  -t, --time int   Seconds to wait before killing the "
+                "container (negative: wait forever)\n");
 }
 
 int verb_kill(int argc, char *argv[]) {
@@ -370,7 +269,6 @@ int verb_kill(int argc, char *argv[]) {
                 {"help", no_argument, NULL, 'H'},
                 {},
         };
-        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         int c, sig = SIGKILL;
 
         optind = 0;
@@ -389,11 +287,8 @@ int verb_kill(int argc, char *argv[]) {
                 default:
                         return EXIT_BERTH_ERROR;
                 }
-        if (require_args(argc, argv, 1, "[OPTIONS] CONTAINER [CONTAINER...]") < 0)
-                return EXIT_FAILURE;
-        if (berth_bus_open(&bus) < 0)
-                return EXIT_FAILURE;
-        return call_on_containers(bus, argv + optind, "Kill", 0, false, NULL, "i", sig);
+        return verb_call_on_containers(
+                argc, argv, "[OPTIONS] CONTAINER [CONTAINER...]", "Kill", 0, false, "i", sig);
 }
 
 int verb_rm(int argc, char *argv[]) {
@@ -402,7 +297,6 @@ int verb_rm(int argc, char *argv[]) {
                 {"help", no_argument, NULL, 'H'},
                 {},
         };
-        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         bool force = false;
         int c;
 
@@ -421,12 +315,15 @@ int verb_rm(int argc, char *argv[]) {
                 default:
                         return EXIT_BERTH_ERROR;
                 }
-        if (require_args(argc, argv, 1, "[OPTIONS] CONTAINER [CONTAINER...]") < 0)
-                return EXIT_FAILURE;
-        if (berth_bus_open(&bus) < 0)
-                return EXIT_FAILURE;
-        return call_on_containers(
-                bus, argv + optind, "Remove", 2 * 60 * USEC_PER_SEC, false, NULL, "b", force);
+        return verb_call_on_containers(
+                argc,
+                argv,
+                "[OPTIONS] CONTAINER [CONTAINER...]",
+                "Remove",
+                2 * 60 * USEC_PER_SEC,
+                false,
+                "b",
+                force);
 }
 
 static int compare_rows(const void *a, const void *b) {
@@ -725,7 +622,7 @@ int verb_inspect(int argc, char *argv[]) {
                 }
         if (streq(argv[0], "image-inspect"))
                 type = "image";
-        if (require_args(argc, argv, 1, "[OPTIONS] NAME|ID [NAME|ID...]") < 0)
+        if (require_args(argc, argv, 1, false, "[OPTIONS] NAME|ID [NAME|ID...]") < 0)
                 return EXIT_FAILURE;
         if (output_format_parse(format_arg, &format, &body) < 0)
                 return log_oom(), EXIT_FAILURE;

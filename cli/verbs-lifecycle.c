@@ -21,56 +21,9 @@
 #include "strv.h"
 #include "verbs.h"
 
-#define STOP_CALL_SLACK_USEC (UINT64_C(60) * USEC_PER_SEC)
 #define STATS_SAMPLE_USEC (UINT64_C(500) * UINT64_C(1000))
 #define STATS_STREAM_USEC (UINT64_C(1000) * UINT64_C(1000))
 #define PROC_FILE_MAX (64U * 1024U)
-
-static int need_args(int argc, char *argv[], int min, bool exact, const char *usage) {
-        int n = argc - optind;
-
-        if (exact ? n == min : n >= min)
-                return 0;
-        log_error(
-                "\"berth %s\" requires %s %i argument%s.\nSee 'berth %s --help'.\n\nUsage:  berth %s %s",
-                argv[0],
-                exact ? "exactly" : "at least",
-                min,
-                min == 1 ? "" : "s",
-                argv[0],
-                argv[0],
-                usage);
-        return -EINVAL;
-}
-
-/* Calls method on each named container; prints the name on success, Docker's words on failure.
- * Returns the exit status (1 when any failed). */
-static int
-call_each(sd_bus *bus, char **names, const char *method, uint64_t timeout, const char *types, ...) {
-        int status = EXIT_SUCCESS, r;
-
-        STRV_FOREACH (name, names) {
-                _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
-                _cleanup_free_ char *path = NULL;
-                va_list ap;
-
-                r = bus_get_container(bus, *name, &error, &path);
-                if (r >= 0) {
-                        va_start(ap, types);
-                        r = bus_callv(
-                                bus, path, BERTH_CONTAINER_IFACE, method, timeout, &error, NULL, types, ap);
-                        va_end(ap);
-                }
-                if (r < 0) {
-                        bus_log_call_error("", &error, r);
-                        status = EXIT_FAILURE;
-                        continue;
-                }
-                puts(*name);
-                fflush(stdout);
-        }
-        return status;
-}
 
 static bool want_help(int argc, char *argv[], const char *text) {
         for (int i = 1; i < argc && !streq(argv[i], "--"); i++)
@@ -82,44 +35,18 @@ static bool want_help(int argc, char *argv[], const char *text) {
 }
 
 int verb_restart(int argc, char *argv[]) {
-        static const struct option options[] = {
-                {"time", required_argument, NULL, 't'},
-                {"help", no_argument, NULL, 'H'},
-                {},
-        };
-        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-        uint64_t timeout = UINT64_MAX, call_timeout = 10 * 60 * USEC_PER_SEC;
-        int c;
-
-        optind = 0;
-        while ((c = next_option(argc, argv, "+t:", options)) >= 0)
-                switch (c) {
-                case 't':
-                        if (parse_stop_timeout(optarg, &timeout) < 0)
-                                return log_error("invalid argument \"%s\" for \"-t, --time\" flag", optarg),
-                                       EXIT_BERTH_ERROR;
-                        if (timeout != UINT64_MAX)
-                                call_timeout = timeout + STOP_CALL_SLACK_USEC;
-                        break;
-                case 'H':
-                        printf("Usage:  berth restart [OPTIONS] CONTAINER [CONTAINER...]\n\nRestart one or "
-                               "more "
-                               "containers\n\nOptions:\n  -t, --time int   Seconds to wait before killing "
-                               "the "
-                               "container (negative: wait forever)\n");
-                        return EXIT_SUCCESS;
-                default:
-                        return EXIT_BERTH_ERROR;
-                }
-        if (need_args(argc, argv, 1, false, "[OPTIONS] CONTAINER [CONTAINER...]") < 0)
-                return EXIT_FAILURE;
-        if (berth_bus_open(&bus) < 0)
-                return EXIT_FAILURE;
-        return call_each(bus, argv + optind, "Restart", call_timeout, "t", timeout);
+        return verb_stop_or_restart(
+                argc,
+                argv,
+                "Restart",
+                "Usage:  berth restart [OPTIONS] CONTAINER [CONTAINER...]\n\nRestart one or "
+                "more "
+                "containers\n\nOptions:\n  -t, --time int   Seconds to wait before killing "
+                "the "
+                "container (negative: wait forever)\n");
 }
 
 static int pause_or_unpause(int argc, char *argv[], const char *method, const char *help) {
-        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
 
         if (want_help(argc, argv, help))
                 return EXIT_SUCCESS;
@@ -129,11 +56,7 @@ static int pause_or_unpause(int argc, char *argv[], const char *method, const ch
         if (optind < argc && argv[optind][0] == '-' && argv[optind][1])
                 return log_error("unknown flag: %s\nSee 'berth %s --help'.", argv[optind], argv[0]),
                        EXIT_BERTH_ERROR;
-        if (need_args(argc, argv, 1, false, "CONTAINER [CONTAINER...]") < 0)
-                return EXIT_FAILURE;
-        if (berth_bus_open(&bus) < 0)
-                return EXIT_FAILURE;
-        return call_each(bus, argv + optind, method, 0, NULL);
+        return verb_call_on_containers(argc, argv, "CONTAINER [CONTAINER...]", method, 0, false, NULL);
 }
 
 int verb_pause(int argc, char *argv[]) {
@@ -167,7 +90,7 @@ int verb_rename(int argc, char *argv[]) {
                     "unit keeps its old name until the next start)\n"))
                 return EXIT_SUCCESS;
         optind = 1;
-        if (need_args(argc, argv, 2, true, "CONTAINER NEW_NAME") < 0)
+        if (require_args(argc, argv, 2, true, "CONTAINER NEW_NAME") < 0)
                 return EXIT_FAILURE;
         if (berth_bus_open(&bus) < 0)
                 return EXIT_FAILURE;
@@ -282,7 +205,7 @@ int verb_top(int argc, char *argv[]) {
                     "container (ps options are accepted and ignored)\n"))
                 return EXIT_SUCCESS;
         optind = 1;
-        if (need_args(argc, argv, 1, false, "CONTAINER [ps OPTIONS]") < 0)
+        if (require_args(argc, argv, 1, false, "CONTAINER [ps OPTIONS]") < 0)
                 return EXIT_FAILURE;
         if (berth_bus_open(&bus) < 0)
                 return EXIT_FAILURE;
@@ -631,9 +554,8 @@ int verb_wait(int argc, char *argv[]) {
                 {"help", no_argument, NULL, 'H'},
                 {},
         };
-        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         const char *condition = "not-running";
-        int c, r, status = EXIT_SUCCESS;
+        int c;
 
         optind = 0;
         while ((c = next_option(argc, argv, "+", options)) >= 0)
@@ -657,38 +579,13 @@ int verb_wait(int argc, char *argv[]) {
                 default:
                         return EXIT_BERTH_ERROR;
                 }
-        if (need_args(argc, argv, 1, false, "[OPTIONS] CONTAINER [CONTAINER...]") < 0)
-                return EXIT_FAILURE;
-        if (berth_bus_open(&bus) < 0)
-                return EXIT_FAILURE;
-
-        for (int i = optind; i < argc; i++) {
-                _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-                _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
-                _cleanup_free_ char *path = NULL;
-                int32_t code;
-
-                r = bus_get_container(bus, argv[i], &error, &path);
-                if (r >= 0)
-                        r = bus_call(
-                                bus,
-                                path,
-                                BERTH_CONTAINER_IFACE,
-                                "WaitCondition",
-                                BUS_TIMEOUT_INFINITY,
-                                &error,
-                                &reply,
-                                "s",
-                                condition);
-                if (r >= 0)
-                        r = sd_bus_message_read(reply, "i", &code);
-                if (r < 0) {
-                        bus_log_call_error("", &error, r);
-                        status = EXIT_FAILURE;
-                        continue;
-                }
-                printf("%i\n", code);
-                fflush(stdout);
-        }
-        return status;
+        return verb_call_on_containers(
+                argc,
+                argv,
+                "[OPTIONS] CONTAINER [CONTAINER...]",
+                "WaitCondition",
+                BUS_TIMEOUT_INFINITY,
+                true,
+                "s",
+                condition);
 }
