@@ -15,7 +15,9 @@ typedef struct Verb {
 } Verb;
 
 static const Verb container_verbs[] = {
-        {"attach", verb_attach, "Attach local standard input, output, and error streams to a running container"},
+        {"attach",
+         verb_attach,
+         "Attach local standard input, output, and error streams to a running container"},
         {"create", verb_create, "Create a new container"},
         {"exec", verb_exec, "Execute a command in a running container"},
         {"inspect", verb_inspect, "Display detailed information on one or more containers"},
@@ -54,7 +56,9 @@ static const Verb top_verbs[] = {
         {"ps", verb_ps, "List containers"},
         {"images", verb_images, "List images"},
         {"exec", verb_exec, "Execute a command in a running container"},
-        {"attach", verb_attach, "Attach local standard input, output, and error streams to a running container"},
+        {"attach",
+         verb_attach,
+         "Attach local standard input, output, and error streams to a running container"},
         {"create", verb_create, "Create a new container"},
         {"start", verb_start, "Start one or more stopped containers"},
         {"stop", verb_stop, "Stop one or more running containers"},

@@ -288,8 +288,7 @@ static void run_help(const char *verb) {
                "      --detach-keys string   Override the key sequence for detaching a container\n"
                "      --entrypoint string    Overwrite the default ENTRYPOINT of the image\n"
                "  -e, --env list             Set environment variables\n"
-               "      --env-file list        Read in a file of environment variables\n"
-               HEALTH_FLAG_HELP
+               "      --env-file list        Read in a file of environment variables\n" HEALTH_FLAG_HELP
                "  -h, --hostname string      Container host name\n"
                "  -i, --interactive          Keep STDIN open\n"
                "      --name string          Assign a name to the container\n"

@@ -49,7 +49,7 @@ typedef struct RunOptions {
         bool detach;
         bool interactive;
         bool tty;
-        char *detach_keys; /* --detach-keys as given; NULL: the default */
+        char *detach_keys;                 /* --detach-keys as given; NULL: the default */
         bool attach_stdout, attach_stderr; /* -a (both when -a is not given) */
         HealthFlags health;
         char *image;

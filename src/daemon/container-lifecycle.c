@@ -7,9 +7,9 @@
 #include "bus-container.h"
 #include "bus-errors.h"
 #include "bus-manager.h"
+#include "container-attach.h"
 #include "container-freezer.h"
 #include "container-health.h"
-#include "container-attach.h"
 #include "container-lifecycle.h"
 #include "container-rename.h"
 #include "container-restart.h"
@@ -18,8 +18,8 @@
 #include "fileio.h"
 #include "log.h"
 #include "manager.h"
-#include "unit-manager.h"
 #include "time-util.h"
+#include "unit-manager.h"
 
 /* Exit code recorded when the runtime left no exit.json (it could not even run). */
 #define EXIT_CODE_UNKNOWN 255

@@ -16,8 +16,8 @@
 #include "events.h"
 #include "fileio.h"
 #include "log.h"
-#include "unit-manager.h"
 #include "time-util.h"
+#include "unit-manager.h"
 
 #define BOOT_FLAG_FILE "booted"
 

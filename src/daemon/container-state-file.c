@@ -36,7 +36,8 @@ int container_state_to_json(const Container *c, cJSON **ret) {
             !cJSON_AddStringToObject(o, "User", c->user ?: "") ||
             !cJSON_AddStringToObject(o, "Hostname", c->hostname ?: "") ||
             !cJSON_AddBoolToObject(o, "AutoRemove", c->auto_remove) ||
-            !cJSON_AddBoolToObject(o, "Tty", c->tty) || !cJSON_AddBoolToObject(o, "OpenStdin", c->open_stdin) ||
+            !cJSON_AddBoolToObject(o, "Tty", c->tty) ||
+            !cJSON_AddBoolToObject(o, "OpenStdin", c->open_stdin) ||
             !cJSON_AddNumberToObject(o, "StopSignal", c->stop_signal) ||
             !cJSON_AddNumberToObject(o, "StopTimeoutUSec", (double)c->stop_timeout_usec) ||
             !cJSON_AddStringToObject(o, "State", container_state_to_string(c->state)) ||

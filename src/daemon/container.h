@@ -29,9 +29,9 @@ ContainerState container_state_from_string(const char *s);
 
 /* A method call answered once the container has exited. */
 typedef enum WaiterKind {
-        WAITER_WAIT,   /* Wait(): replies with the exit code */
-        WAITER_STOP,   /* Stop(): empty reply */
-        WAITER_REMOVE, /* Remove(force): removes, then replies */
+        WAITER_WAIT,    /* Wait(): replies with the exit code */
+        WAITER_STOP,    /* Stop(): empty reply */
+        WAITER_REMOVE,  /* Remove(force): removes, then replies */
         WAITER_RESTART, /* Restart(): starts again, the start replies */
         WAITER_REMOVED, /* WaitCondition("removed"): replies with the exit code once removed */
 } WaiterKind;
@@ -95,7 +95,7 @@ struct Container {
         Waiter *waiters;
 
         /* Runtime only: restart policies and pause (container-restart.c, container-freezer.c). */
-        bool restarting; /* the unit is in "activating (auto-restart)" */
+        bool restarting;      /* the unit is in "activating (auto-restart)" */
         bool confirming_stop; /* "failed"/"inactive" seen, asked again whether a restart follows */
         bool exit_reported;   /* the last exit went out as a "die" event before an auto-restart */
         bool paused;

@@ -3,8 +3,8 @@
 #include <stdio.h>
 
 #include "bus-util.h"
-#include "container-lifecycle.h"
 #include "container-freezer.h"
+#include "container-lifecycle.h"
 #include "container-name.h"
 #include "container-restart.h"
 #include "container-stats.h"
@@ -243,7 +243,8 @@ static int append_unit_properties(sd_bus_message *m, const Container *c) {
             (r = sd_bus_message_append(m, "(sv)", "KillSignal", "i", c->stop_signal)) < 0 ||
             (r = sd_bus_message_append(m, "(sv)", "TimeoutStopUSec", "t", c->stop_timeout_usec)) < 0 ||
             (r = append_string_property(m, "CollectMode", "inactive-or-failed")) < 0 ||
-            (r = append_string_property(m, "Restart", restart_policy_unit_restart(&c->restart_policy))) < 0 ||
+            (r = append_string_property(m, "Restart", restart_policy_unit_restart(&c->restart_policy))) <
+                    0 ||
             (r = sd_bus_message_append(m, "(sv)", "RestartUSec", "t", RESTART_POLICY_DELAY_USEC)) < 0 ||
             (r = sd_bus_message_append(
                      m,

@@ -8,8 +8,8 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -133,7 +133,9 @@ static int verb_run(const char *bundle_arg) {
                 r = attach_server_new(spec, spec->run_dir_annotation, &init.original_mask, &attach);
                 if (r < 0)
                         return log_error_errno(
-                                       r, "Failed to listen on %s/attach.sock: %m", spec->run_dir_annotation),
+                                       r,
+                                       "Failed to listen on %s/attach.sock: %m",
+                                       spec->run_dir_annotation),
                                EXIT_ENGINE_ERROR;
         }
 

@@ -127,11 +127,7 @@ _noreturn_ void container_exec_command(char *const *argv, char **env, const sigs
                                 cmd);
                 else if (error == EACCES)
                         sync_send_error(
-                                sync_fd,
-                                error,
-                                EXIT_NOT_EXECUTABLE,
-                                "exec: \"%s\": permission denied",
-                                cmd);
+                                sync_fd, error, EXIT_NOT_EXECUTABLE, "exec: \"%s\": permission denied", cmd);
                 else
                         goto fail;
                 _exit(EXIT_ENGINE_ERROR);
@@ -184,13 +180,23 @@ int container_drop_privileges(const UserCreds *creds, int sync_fd) {
         if (setresgid(creds->gid, creds->gid, creds->gid) < 0) {
                 error = errno;
                 sync_send_error(
-                        sync_fd, error, EXIT_ENGINE_ERROR, "setgid %u: %s", (unsigned)creds->gid, strerror(error));
+                        sync_fd,
+                        error,
+                        EXIT_ENGINE_ERROR,
+                        "setgid %u: %s",
+                        (unsigned)creds->gid,
+                        strerror(error));
                 return -error;
         }
         if (setresuid(creds->uid, creds->uid, creds->uid) < 0) {
                 error = errno;
                 sync_send_error(
-                        sync_fd, error, EXIT_ENGINE_ERROR, "setuid %u: %s", (unsigned)creds->uid, strerror(error));
+                        sync_fd,
+                        error,
+                        EXIT_ENGINE_ERROR,
+                        "setuid %u: %s",
+                        (unsigned)creds->uid,
+                        strerror(error));
                 return -error;
         }
         return 0;

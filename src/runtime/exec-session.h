@@ -21,7 +21,7 @@ typedef struct ExecRequest {
         char *cwd;  /* NULL: the container's */
         char *user; /* NULL: the container's */
         bool tty;
-        bool interactive; /* a stdin pipe; else /dev/null */
+        bool interactive;   /* a stdin pipe; else /dev/null */
         bool kill_on_close; /* the client's leaving kills the process and its group (health probes) */
 } ExecRequest;
 

@@ -48,8 +48,8 @@ typedef struct RuntimeSpec {
         char **masked_paths;
         char **readonly_paths;
 
-        char *user_annotation; /* "org.berth.user", NULL when absent */
-        char *name_annotation; /* "org.berth.name", NULL when absent */
+        char *user_annotation;    /* "org.berth.user", NULL when absent */
+        char *name_annotation;    /* "org.berth.name", NULL when absent */
         char *run_dir_annotation; /* "org.berth.run-dir": where attach.sock goes; NULL: no attach socket */
         bool open_stdin;          /* "org.berth.open-stdin": "true" keeps a stdin for attach clients */
 } RuntimeSpec;

@@ -22,7 +22,7 @@ int loop_write(int fd, const void *buf, size_t n) {
                         return -errno;
                 }
                 p += k;
-                n -= (size_t) k;
+                n -= (size_t)k;
         }
         return 0;
 }
@@ -33,7 +33,7 @@ int write_file_atomic_at(int dir_fd, const char *path, const void *data, size_t 
         const char *slash;
         int r;
 
-        if (asprintf(&tmp, "%s.tmp.%d", path, (int) getpid()) < 0)
+        if (asprintf(&tmp, "%s.tmp.%d", path, (int)getpid()) < 0)
                 return -ENOMEM;
 
         fd = openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
@@ -46,7 +46,7 @@ int write_file_atomic_at(int dir_fd, const char *path, const void *data, size_t 
         if (r >= 0 && renameat(dir_fd, tmp, dir_fd, path) < 0)
                 r = -errno;
         if (r < 0) {
-                (void) unlinkat(dir_fd, tmp, 0);
+                (void)unlinkat(dir_fd, tmp, 0);
                 return r;
         }
 
@@ -57,7 +57,7 @@ int write_file_atomic_at(int dir_fd, const char *path, const void *data, size_t 
                 return -ENOMEM;
         dfd = openat(dir_fd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dfd >= 0)
-                (void) fsync(dfd);
+                (void)fsync(dfd);
         return 0;
 }
 
@@ -95,7 +95,7 @@ int read_full_fd(int fd, size_t max_size, char **ret, size_t *ret_size) {
                 }
                 if (k == 0)
                         break;
-                size += (size_t) k;
+                size += (size_t)k;
                 if (size > max_size)
                         return -EFBIG;
         }

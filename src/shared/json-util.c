@@ -17,7 +17,7 @@ int64_t json_get_integer(const cJSON *o, const char *key, int64_t def) {
                 return def;
         if (v->valuedouble >= 9.2e18 || v->valuedouble <= -9.2e18)
                 return def;
-        return (int64_t) v->valuedouble;
+        return (int64_t)v->valuedouble;
 }
 
 bool json_get_bool(const cJSON *o, const char *key, bool def) {
@@ -35,7 +35,7 @@ int json_get_strv(const cJSON *o, const char *key, char ***ret) {
         }
         if (!cJSON_IsArray(a))
                 return -EINVAL;
-        cJSON_ArrayForEach(e, a) {
+        cJSON_ArrayForEach (e, a) {
                 if (!cJSON_IsString(e))
                         return -EINVAL;
                 if (strv_extend(&l, e->valuestring) < 0)

@@ -29,7 +29,8 @@ const char *log_first_error(void) {
         return first_error[0] ? first_error : NULL;
 }
 
-int log_internal(int level, int error, const char *file, int line, const char *func, const char *format, ...) {
+int log_internal(
+        int level, int error, const char *file, int line, const char *func, const char *format, ...) {
         va_list ap;
         char buf[2048];
 
@@ -37,11 +38,11 @@ int log_internal(int level, int error, const char *file, int line, const char *f
         errno = error; /* for %m */
 
         va_start(ap, format);
-        (void) vsnprintf(buf, sizeof(buf), format, ap);
+        (void)vsnprintf(buf, sizeof(buf), format, ap);
         va_end(ap);
 
         if (level <= LOG_ERR && !first_error[0])
-                (void) snprintf(first_error, sizeof(first_error), "%s", buf);
+                (void)snprintf(first_error, sizeof(first_error), "%s", buf);
 
         if (prefix_priority)
                 fprintf(stderr, "<%i>%s\n", level, buf);

@@ -20,13 +20,14 @@ const char *log_first_error(void);
 int log_internal(int level, int error, const char *file, int line, const char *func, const char *format, ...)
         _printf_(6, 7);
 
-#define log_full_errno(level, error, ...)                                                                  \
-        ({                                                                                                 \
-                int _l = (level), _e = (error);                                                            \
-                (_l <= log_get_max_level()) ? log_internal(_l, _e, __FILE__, __LINE__, __func__, __VA_ARGS__) \
-                                            : -abs(_e);                                                    \
+#define log_full_errno(level, error, ...)                                                                   \
+        ({                                                                                                  \
+                int _l = (level), _e = (error);                                                             \
+                (_l <= log_get_max_level())                                                                 \
+                        ? log_internal(_l, _e, __FILE__, __LINE__, __func__, __VA_ARGS__)                   \
+                        : -abs(_e);                                                                         \
         })
-#define log_full(level, ...) (void) log_full_errno((level), 0, __VA_ARGS__)
+#define log_full(level, ...) (void)log_full_errno((level), 0, __VA_ARGS__)
 
 #define log_debug(...) log_full(LOG_DEBUG, __VA_ARGS__)
 #define log_info(...) log_full(LOG_INFO, __VA_ARGS__)

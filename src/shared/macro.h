@@ -22,34 +22,34 @@
 #define STRLEN(s) (sizeof(s) - 1)
 
 /* Hands ownership of *ptr to the caller and leaves NULL behind, so the cleanup handler does nothing. */
-#define TAKE_PTR(ptr)                                                                                      \
-        ({                                                                                                 \
-                __typeof__(ptr) _ptr_ = (ptr);                                                             \
-                (ptr) = NULL;                                                                              \
-                _ptr_;                                                                                     \
+#define TAKE_PTR(ptr)                                                                                       \
+        ({                                                                                                  \
+                __typeof__(ptr) _ptr_ = (ptr);                                                              \
+                (ptr) = NULL;                                                                               \
+                _ptr_;                                                                                      \
         })
-#define TAKE_FD(fd)                                                                                        \
-        ({                                                                                                 \
-                int _fd_ = (fd);                                                                           \
-                (fd) = -EBADF;                                                                             \
-                _fd_;                                                                                      \
+#define TAKE_FD(fd)                                                                                         \
+        ({                                                                                                  \
+                int _fd_ = (fd);                                                                            \
+                (fd) = -EBADF;                                                                              \
+                _fd_;                                                                                       \
         })
 
-#define DEFINE_TRIVIAL_CLEANUP_FUNC(type, func)                                                            \
-        static inline void func##p(type *p) {                                                              \
-                if (*p)                                                                                    \
-                        func(*p);                                                                          \
+#define DEFINE_TRIVIAL_CLEANUP_FUNC(type, func)                                                             \
+        static inline void func##p(type *p) {                                                               \
+                if (*p)                                                                                     \
+                        func(*p);                                                                           \
         }
 
 static inline void freep(void *p) {
-        free(*(void **) p);
+        free(*(void **)p);
 }
 #define _cleanup_free_ _cleanup_(freep)
 
 static inline int safe_close(int fd) {
         if (fd >= 0) {
                 int saved = errno;
-                (void) close(fd);
+                (void)close(fd);
                 errno = saved;
         }
         return -EBADF;

@@ -5,7 +5,7 @@
 #include "strv.h"
 
 char **strv_free(char **l) {
-        STRV_FOREACH(s, l)
+        STRV_FOREACH (s, l)
                 free(*s);
         free(l);
         return NULL;
@@ -61,7 +61,7 @@ bool strv_contains(char *const *l, const char *s) {
 
 char **strv_env_find(char **l, const char *assignment) {
         size_t k = strcspn(assignment, "=");
-        STRV_FOREACH(s, l)
+        STRV_FOREACH (s, l)
                 if (strncmp(*s, assignment, k) == 0 && ((*s)[k] == '=' || (*s)[k] == 0))
                         return s;
         return NULL;

@@ -70,7 +70,8 @@ static void test_config_healthcheck(void **state) {
         static const char none[] = "{\"config\":{\"Healthcheck\":null},"
                                    "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" D1 "\"]}}";
         static const char *bad[] = {
-                "{\"config\":{\"Healthcheck\":[]},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" D1 "\"]}}",
+                "{\"config\":{\"Healthcheck\":[]},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" D1
+                "\"]}}",
                 "{\"config\":{\"Healthcheck\":{\"Test\":\"CMD true\"}},\"rootfs\":{\"type\":\"layers\","
                 "\"diff_ids\":[\"" D1 "\"]}}",
         };

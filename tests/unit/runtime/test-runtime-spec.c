@@ -197,9 +197,10 @@ static void test_huge_args(void **state) {
 }
 
 static void test_terminal_and_attach(void **state) {
-        const char *j = "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\","
-                        "\"terminal\":true},\"root\":{\"path\":\"/r\"},\"annotations\":{"
-                        "\"org.berth.run-dir\":\"/run/berth/containers/abc\",\"org.berth.open-stdin\":\"true\"}}";
+        const char *j =
+                "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\","
+                "\"terminal\":true},\"root\":{\"path\":\"/r\"},\"annotations\":{"
+                "\"org.berth.run-dir\":\"/run/berth/containers/abc\",\"org.berth.open-stdin\":\"true\"}}";
         RuntimeSpec *s = NULL;
 
         assert_int_equal(runtime_spec_parse(j, strlen(j), &s, NULL), 0);
