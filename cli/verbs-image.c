@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "bus-errors.h"
@@ -15,11 +16,14 @@
 #include "strv.h"
 #include "verbs.h"
 
+static void image_rows_free_one(ImageRow *row) {
+        free(row->id);
+        strv_free(row->tags);
+}
+
 void image_rows_free(ImageRow *rows, size_t n) {
-        for (size_t i = 0; i < n; i++) {
-                free(rows[i].id);
-                strv_free(rows[i].tags);
-        }
+        for (size_t i = 0; i < n; i++)
+                image_rows_free_one(&rows[i]);
         free(rows);
 }
 
@@ -170,21 +174,40 @@ int verb_images(int argc, char *argv[]) {
                 {"quiet", no_argument, NULL, 'q'},
                 {"no-trunc", no_argument, NULL, 'N'},
                 {"format", required_argument, NULL, 'F'},
+                {"filter", required_argument, NULL, 'f'},
                 {"help", no_argument, NULL, 'H'},
                 {},
         };
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         const char *format_arg = NULL;
         bool quiet = false, trunc = true;
+        int dangling = -1; /* --filter dangling=BOOL; -1: not given */
         ImageRow *rows = NULL;
         size_t n = 0;
         int c, r;
 
         optind = 0;
-        while ((c = next_option(argc, argv, "+aq", options)) >= 0)
+        while ((c = next_option(argc, argv, "+aqf:", options)) >= 0)
                 switch (c) {
                 case 'a':
                         break; /* no intermediate images exist without a builder */
+                case 'f':
+                        if (strcasecmp(optarg, "dangling=true") == 0 || streq(optarg, "dangling=1"))
+                                dangling = 1;
+                        else if (strcasecmp(optarg, "dangling=false") == 0 || streq(optarg, "dangling=0"))
+                                dangling = 0;
+                        else if (strncmp(optarg, "dangling=", 9) == 0)
+                                return log_error(
+                                               "Error response from daemon: invalid filter 'dangling=%s'",
+                                               optarg + 9),
+                                       EXIT_FAILURE;
+                        else
+                                return log_error(
+                                               "Error response from daemon: invalid filter '%.*s'",
+                                               (int)strcspn(optarg, "="),
+                                               optarg),
+                                       EXIT_FAILURE;
+                        break;
                 case 'q':
                         quiet = true;
                         break;
@@ -198,6 +221,8 @@ int verb_images(int argc, char *argv[]) {
                         printf("Usage:  berth images [OPTIONS]\n\nList images\n\nAliases:\n  berth image "
                                "ls, berth image list, berth images\n\n"
                                "Options:\n  -a, --all             Show all images\n"
+                               "  -f, --filter filter   Filter output based on conditions provided "
+                               "(dangling=true|false)\n"
                                "      --format string   Format output: table, json, or a template such as "
                                "'{{.Repository}}:{{.Tag}}'\n"
                                "      --no-trunc        Don't truncate output\n"
@@ -210,6 +235,15 @@ int verb_images(int argc, char *argv[]) {
                 return EXIT_FAILURE;
         if (image_list_fetch(bus, &rows, &n) < 0)
                 return EXIT_FAILURE;
+        if (dangling >= 0) {
+                size_t k = 0;
+                for (size_t i = 0; i < n; i++)
+                        if ((rows[i].tags == NULL) == (dangling == 1))
+                                rows[k++] = rows[i];
+                        else
+                                image_rows_free_one(&rows[i]);
+                n = k;
+        }
         r = print_images(rows, n, quiet, trunc, format_arg);
         image_rows_free(rows, n);
         return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;

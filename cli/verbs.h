@@ -30,8 +30,13 @@ int verb_container_prune(int argc, char *argv[]);
 int verb_events(int argc, char *argv[]);
 
 int verb_images(int argc, char *argv[]);
+int verb_tag(int argc, char *argv[]);
+int verb_rmi(int argc, char *argv[]);
+int verb_image_prune(int argc, char *argv[]);
+int verb_history(int argc, char *argv[]);
 int verb_load(int argc, char *argv[]);
 int verb_import(int argc, char *argv[]);
+int verb_pull(int argc, char *argv[]);
 
 /* One image of Manager.ListImages. */
 typedef struct ImageRow {

@@ -13,6 +13,7 @@
 #include "bus-image.h"
 #include "bus-introspect.h"
 #include "bus-manager.h"
+#include "bus-transfer.h"
 #include "bus-util.h"
 #include "container-restart.h"
 #include "log.h"
@@ -37,6 +38,7 @@ static int print_introspection(void) {
                 {BERTH_MANAGER_IFACE, bus_manager_vtable},
                 {BERTH_CONTAINER_IFACE, bus_container_vtable},
                 {BERTH_IMAGE_IFACE, bus_image_vtable},
+                {BERTH_TRANSFER_IFACE, bus_transfer_vtable},
         };
         return bus_introspect_print(stdout, interfaces, ELEMENTSOF(interfaces));
 }

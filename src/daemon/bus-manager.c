@@ -4,7 +4,9 @@
 #include "bus-container.h"
 #include "bus-errors.h"
 #include "bus-image.h"
+#include "bus-image-remove.h"
 #include "bus-manager.h"
+#include "bus-transfer.h"
 #include "bus-util.h"
 #include "container-create.h"
 #include "container-health.h"
@@ -281,10 +283,42 @@ const sd_bus_vtable bus_manager_vtable[] = {
                 SD_BUS_RESULT("s", image_id),
                 bus_image_method_import,
                 SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "TagImage",
+                SD_BUS_ARGS("s", source, "s", target),
+                SD_BUS_NO_RESULT,
+                bus_image_method_tag,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "RemoveImage",
+                SD_BUS_ARGS("s", name, "b", force),
+                SD_BUS_RESULT("as", lines),
+                bus_image_method_remove,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "PruneImages",
+                SD_BUS_ARGS("b", all),
+                SD_BUS_RESULT("as", lines, "t", space_reclaimed),
+                bus_image_method_prune,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "GetImageHistory",
+                SD_BUS_ARGS("s", name),
+                SD_BUS_RESULT("a(sttss)", history),
+                bus_image_method_history,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "PullImage",
+                SD_BUS_ARGS("s", reference, "a{sv}", options),
+                SD_BUS_RESULT("o", transfer),
+                bus_transfer_method_pull,
+                SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_SIGNAL_WITH_ARGS("ContainerNew", SD_BUS_ARGS("s", id, "o", container), 0),
         SD_BUS_SIGNAL_WITH_ARGS("ContainerRemoved", SD_BUS_ARGS("s", id, "o", container), 0),
         SD_BUS_SIGNAL_WITH_ARGS("ImageNew", SD_BUS_ARGS("s", id, "o", image), 0),
         SD_BUS_SIGNAL_WITH_ARGS("ImageRemoved", SD_BUS_ARGS("s", id, "o", image), 0),
+        SD_BUS_SIGNAL_WITH_ARGS("TransferNew", SD_BUS_ARGS("u", id, "o", transfer), 0),
+        SD_BUS_SIGNAL_WITH_ARGS("TransferRemoved", SD_BUS_ARGS("u", id, "o", transfer, "s", result), 0),
         SD_BUS_SIGNAL_WITH_ARGS(
                 "Event",
                 SD_BUS_ARGS("s", type, "s", action, "s", id, "a{ss}", attributes, "t", time_usec),
