@@ -3,8 +3,8 @@
 
 #include "bus-container.h"
 #include "bus-errors.h"
-#include "bus-image.h"
 #include "bus-image-remove.h"
+#include "bus-image.h"
 #include "bus-manager.h"
 #include "bus-transfer.h"
 #include "bus-util.h"
