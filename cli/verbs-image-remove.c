@@ -255,8 +255,7 @@ int verb_history(int argc, char *argv[]) {
         t = table_new(5);
         if (!t)
                 return log_oom(), EXIT_FAILURE;
-        if (!quiet &&
-            table_add_row(t, (char *const[]){"IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT"}) < 0)
+        if (!quiet && table_add_row(t, STRV_MAKE("IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT")) < 0)
                 return log_oom(), EXIT_FAILURE;
         r = sd_bus_message_enter_container(reply, 'a', "(sttss)");
         while (r >= 0) {
@@ -282,13 +281,12 @@ int verb_history(int argc, char *argv[]) {
                 }
                 if (table_add_row(
                             t,
-                            (char *const[]){
+                            STRV_MAKE(
                                     short_id,
-                                    (char *)(created ? format_ago(ago, created, now) : "N/A"),
+                                    created ? format_ago(ago, created, now) : "N/A",
                                     by,
-                                    (char *)format_size(size_buf, size),
-                                    (char *)comment,
-                            }) < 0)
+                                    format_size(size_buf, size),
+                                    comment)) < 0)
                         return log_oom(), EXIT_FAILURE;
         }
         if (r < 0)
