@@ -4,12 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "bus-util.h"
 #include "log.h"
 #include "output.h"
 #include "parse-flags.h"
+#include "prune.h"
 #include "strv.h"
 #include "verbs.h"
 
@@ -133,10 +133,7 @@ int verb_image_prune(int argc, char *argv[]) {
         };
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_strv_free_ char **lines = NULL;
-        char size[FORMAT_BUF];
         bool all = false, force = false;
-        uint64_t space;
         int c, r;
 
         optind = 0;
@@ -158,16 +155,10 @@ int verb_image_prune(int argc, char *argv[]) {
                 }
         if (optind < argc)
                 return log_error("\"berth image prune\" accepts no arguments."), EXIT_FAILURE;
-        if (!force) {
-                char answer[16] = "";
-
-                printf("WARNING! This will remove all %s.\nAre you sure you want to continue? [y/N] ",
-                       all ? "images without at least one container associated to them" : "dangling images");
-                fflush(stdout);
-                if (!fgets(answer, sizeof(answer), stdin) ||
-                    (strcasecmp(answer, "y\n") != 0 && strcasecmp(answer, "yes\n") != 0))
-                        return EXIT_SUCCESS;
-        }
+        if (!force &&
+            !prune_confirmed(
+                    all ? "images without at least one container associated to them" : "dangling images"))
+                return EXIT_SUCCESS;
         if (berth_bus_open(&bus) < 0)
                 return EXIT_FAILURE;
         r = bus_call(
@@ -182,19 +173,7 @@ int verb_image_prune(int argc, char *argv[]) {
                 all);
         if (r < 0)
                 return EXIT_FAILURE;
-        r = sd_bus_message_read_strv(reply, &lines);
-        if (r >= 0)
-                r = sd_bus_message_read(reply, "t", &space);
-        if (r < 0)
-                return log_error_errno(r, "Failed to parse the reply: %m"), EXIT_FAILURE;
-        if (lines) {
-                puts("Deleted Images:");
-                STRV_FOREACH (l, lines)
-                        puts(*l);
-                puts("");
-        }
-        printf("Total reclaimed space: %s\n", format_size(size, space));
-        return EXIT_SUCCESS;
+        return prune_print_reply(reply, "Deleted Images:");
 }
 
 int verb_history(int argc, char *argv[]) {

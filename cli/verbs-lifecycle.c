@@ -18,6 +18,7 @@
 #include "log.h"
 #include "output.h"
 #include "parse-flags.h"
+#include "prune.h"
 #include "strv.h"
 #include "verbs.h"
 
@@ -496,10 +497,7 @@ int verb_container_prune(int argc, char *argv[]) {
         };
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_strv_free_ char **ids = NULL;
-        char size[FORMAT_BUF];
         bool force = false;
-        uint64_t space;
         int c, r;
 
         optind = 0;
@@ -517,35 +515,14 @@ int verb_container_prune(int argc, char *argv[]) {
                 }
         if (optind < argc)
                 return log_error("\"berth container prune\" accepts no arguments."), EXIT_FAILURE;
-        if (!force) {
-                char answer[16] = "";
-
-                printf("WARNING! This will remove all stopped containers.\nAre you sure you want to "
-                       "continue? "
-                       "[y/N] ");
-                fflush(stdout);
-                if (!fgets(answer, sizeof(answer), stdin) ||
-                    (strcasecmp(answer, "y\n") != 0 && strcasecmp(answer, "yes\n") != 0))
-                        return EXIT_SUCCESS;
-        }
+        if (!force && !prune_confirmed("stopped containers"))
+                return EXIT_SUCCESS;
         if (berth_bus_open(&bus) < 0)
                 return EXIT_FAILURE;
         r = bus_call(bus, BERTH_MANAGER_PATH, BERTH_MANAGER_IFACE, "PruneContainers", 0, NULL, &reply, NULL);
         if (r < 0)
                 return EXIT_FAILURE;
-        r = sd_bus_message_read_strv(reply, &ids);
-        if (r >= 0)
-                r = sd_bus_message_read(reply, "t", &space);
-        if (r < 0)
-                return log_error_errno(r, "Failed to parse the reply: %m"), EXIT_FAILURE;
-        if (ids) {
-                puts("Deleted Containers:");
-                STRV_FOREACH (id, ids)
-                        puts(*id);
-                puts("");
-        }
-        printf("Total reclaimed space: %s\n", format_size(size, space));
-        return EXIT_SUCCESS;
+        return prune_print_reply(reply, "Deleted Containers:");
 }
 
 int verb_wait(int argc, char *argv[]) {
