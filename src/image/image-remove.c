@@ -15,6 +15,8 @@
 #include "reference.h"
 #include "strv.h"
 
+static int gc_locked(ImageStore *s, uint64_t *ret_freed);
+
 typedef struct Index {
         OciDescriptor *d;
         size_t n;
@@ -39,6 +41,7 @@ static uint64_t index_manifest_size(const Index *i, const char *digest) {
 }
 
 int image_store_tag(ImageStore *s, const char *source, const char *target) {
+        _cleanup_close_ int lock_fd = -EBADF;
         _cleanup_(image_freep) Image *image = NULL;
         _cleanup_free_ char *normalized = NULL, *digest = NULL;
         _cleanup_(index_done) Index index = {};
@@ -53,6 +56,9 @@ int image_store_tag(ImageStore *s, const char *source, const char *target) {
         if (digest) /* a digest names content, it cannot be pointed elsewhere */
                 return -EINVAL;
 
+        r = image_store_lock(s, &lock_fd);
+        if (r < 0)
+                return r;
         r = image_store_get(s, source, &image);
         if (r < 0)
                 return r == -EINVAL ? -ENOENT : r;
@@ -104,6 +110,7 @@ static bool name_is_tag(const Image *image, const char *name, char **ret_normali
 }
 
 int image_store_remove(ImageStore *s, const char *name, ImageRemoveFlags flags, char ***ret_lines) {
+        _cleanup_close_ int lock_fd = -EBADF;
         _cleanup_(image_freep) Image *image = NULL;
         _cleanup_(index_done) Index index = {};
         _cleanup_strv_free_ char **lines = NULL;
@@ -112,6 +119,9 @@ int image_store_remove(ImageStore *s, const char *name, ImageRemoveFlags flags, 
         uint64_t manifest_size;
         int r;
 
+        r = image_store_lock(s, &lock_fd);
+        if (r < 0)
+                return r;
         r = image_store_get(s, name, &image);
         if (r < 0)
                 return r == -EINVAL ? -ENOENT : r;
@@ -167,7 +177,7 @@ int image_store_remove(ImageStore *s, const char *name, ImageRemoveFlags flags, 
         if (r < 0)
                 return r;
         if (!keep) {
-                r = image_store_gc(s, NULL);
+                r = gc_locked(s, NULL);
                 if (r < 0)
                         log_warning_errno(r, "Cannot collect unused blobs and layers: %m");
         }
@@ -255,7 +265,7 @@ static uint64_t layer_dir_size(ImageStore *s, const char *hex) {
         return size < 0 ? 0 : (uint64_t)size;
 }
 
-int image_store_gc(ImageStore *s, uint64_t *ret_freed) {
+static int gc_locked(ImageStore *s, uint64_t *ret_freed) {
         _cleanup_strv_free_ char **blobs = NULL, **layers = NULL;
         _cleanup_closedir_ DIR *d = NULL;
         _cleanup_close_ int blobs_fd = -EBADF;
@@ -311,8 +321,19 @@ int image_store_gc(ImageStore *s, uint64_t *ret_freed) {
         return 0;
 }
 
+int image_store_gc(ImageStore *s, uint64_t *ret_freed) {
+        _cleanup_close_ int lock_fd = -EBADF;
+        int r;
+
+        r = image_store_lock(s, &lock_fd);
+        if (r < 0)
+                return r;
+        return gc_locked(s, ret_freed);
+}
+
 int image_store_prune(
         ImageStore *s, bool all, char *const *keep_ids, char ***ret_lines, uint64_t *ret_freed) {
+        _cleanup_close_ int lock_fd = -EBADF;
         _cleanup_strv_free_ char **lines = NULL;
         _cleanup_(index_done) Index index = {};
         Image **images = NULL;
@@ -321,6 +342,9 @@ int image_store_prune(
         size_t n = 0;
         int r;
 
+        r = image_store_lock(s, &lock_fd);
+        if (r < 0)
+                return r;
         r = image_store_list(s, &images, &n);
         if (r < 0)
                 return r;
@@ -359,7 +383,7 @@ int image_store_prune(
                 r = oci_index_save(s->images_fd, index.d, index.n);
                 if (r < 0)
                         goto finish;
-                r = image_store_gc(s, &freed);
+                r = gc_locked(s, &freed);
                 if (r < 0)
                         log_warning_errno(r, "Cannot collect unused blobs and layers: %m");
         }

@@ -13,6 +13,7 @@
 #define IMAGES_DIR "images"
 #define LAYERS_DIR "layers"
 #define STAGING_DIR "image-staging"
+#define STORE_LOCK_FILE "image-store.lock"
 #define LAYER_DIFF_DIR "diff"
 #define LAYER_INFO_FILE "layer.json"
 
@@ -23,6 +24,7 @@
 
 struct ImageStore {
         char *state_dir;
+        int state_fd;
         int images_fd;
         int layers_fd;
         int staging_fd;
@@ -58,6 +60,17 @@ typedef struct Transaction {
         PendingImage *images;
         size_t n_images;
 } Transaction;
+
+/* Takes the store's write lock: everything that changes index.json or deletes blobs and layers (commit,
+ * tag, remove, prune, GC) holds it, so that a pull worker committing in its own process and berthd
+ * collecting garbage never interleave. Readers need no lock: index.json is replaced atomically. The
+ * lock lives as long as the returned fd; a fresh open file description each time, so a forked child
+ * never shares its parent's lock. */
+int image_store_lock(ImageStore *store, int *ret_fd);
+
+/* Loads the image of one manifest in the store; fails unless its manifest, config and unpacked layers
+ * are all present. */
+int image_store_load_manifest(ImageStore *store, const char *manifest_digest, Image **ret);
 
 int transaction_begin(ImageStore *store, Transaction **ret);
 Transaction *transaction_free(Transaction *t);

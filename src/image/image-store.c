@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include "fileio.h"
@@ -60,22 +61,55 @@ static void remove_atomic_leftovers(int dir_fd) {
                         (void)unlinkat(dirfd(d), de->d_name, 0);
 }
 
-static int collect_leftovers(ImageStore *s) {
-        _cleanup_free_ char *staging = NULL;
+/* Staged transactions that never committed: nothing refers to them. A transaction holds a lock on its
+ * directory while it lives (it may be a pull worker's, in another process): those stay. */
+static void remove_dead_transactions(ImageStore *s) {
+        _cleanup_closedir_ DIR *d = NULL;
+        struct dirent *de;
+        int fd;
+
+        fd = openat(s->staging_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return;
+        d = fdopendir(fd);
+        if (!d) {
+                safe_close(fd);
+                return;
+        }
+        while ((de = readdir(d))) {
+                _cleanup_free_ char *path = NULL;
+                _cleanup_close_ int txn_fd = -EBADF;
+
+                if (de->d_name[0] == '.')
+                        continue;
+                txn_fd = openat(dirfd(d), de->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+                if (txn_fd >= 0 && flock(txn_fd, LOCK_EX | LOCK_NB) < 0)
+                        continue; /* alive */
+                if (asprintf(&path, "%s/" STAGING_DIR "/%s", s->state_dir, de->d_name) < 0)
+                        return;
+                (void)rm_rf(path);
+        }
+}
+
+static void collect_leftovers(ImageStore *s) {
         _cleanup_close_ int blobs_fd = -EBADF;
-        int r;
 
-        /* Staged transactions that never committed: nothing refers to them. */
-        if (asprintf(&staging, "%s/" STAGING_DIR, s->state_dir) < 0)
-                return -ENOMEM;
-        r = rm_rf(staging);
-        if (r < 0)
-                return log_error_errno(r, "Cannot remove %s: %m", staging);
-
+        remove_dead_transactions(s);
         remove_atomic_leftovers(s->images_fd);
         blobs_fd = openat(s->images_fd, "blobs/sha256", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (blobs_fd >= 0)
                 remove_atomic_leftovers(blobs_fd);
+}
+
+int image_store_lock(ImageStore *s, int *ret_fd) {
+        _cleanup_close_ int fd = -EBADF;
+
+        fd = openat(s->state_fd, STORE_LOCK_FILE, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0)
+                return log_error_errno(errno, "Cannot open the image store's lock: %m");
+        if (flock(fd, LOCK_EX) < 0)
+                return log_error_errno(errno, "Cannot lock the image store: %m");
+        *ret_fd = TAKE_FD(fd);
         return 0;
 }
 
@@ -87,7 +121,7 @@ int image_store_new(const char *state_dir, ImageStore **ret) {
         s = calloc(1, sizeof(ImageStore));
         if (!s)
                 return -ENOMEM;
-        s->images_fd = s->layers_fd = s->staging_fd = -EBADF;
+        s->state_fd = s->images_fd = s->layers_fd = s->staging_fd = -EBADF;
         s->layer_limits = (LayerLimits){LAYER_UNPACKED_SIZE_MAX, LAYER_ENTRIES_MAX};
         s->archive_size_max = IMAGE_ARCHIVE_SIZE_MAX;
         s->state_dir = strdup(state_dir);
@@ -104,12 +138,11 @@ int image_store_new(const char *state_dir, ImageStore **ret) {
             (r = open_subdir(state_fd, LAYERS_DIR, &s->layers_fd)) < 0)
                 return log_error_errno(r, "Cannot open the image store in %s: %m", state_dir);
 
-        r = collect_leftovers(s);
-        if (r < 0)
-                return r;
         r = open_subdir(state_fd, STAGING_DIR, &s->staging_fd);
         if (r < 0)
                 return log_error_errno(r, "Cannot create the staging directory in %s: %m", state_dir);
+        s->state_fd = TAKE_FD(state_fd);
+        collect_leftovers(s);
         r = oci_layout_init(s->images_fd);
         if (r < 0)
                 return log_error_errno(r, "Cannot initialize the OCI layout in %s: %m", state_dir);
@@ -121,6 +154,7 @@ int image_store_new(const char *state_dir, ImageStore **ret) {
 ImageStore *image_store_free(ImageStore *s) {
         if (!s)
                 return NULL;
+        safe_close(s->state_fd);
         safe_close(s->images_fd);
         safe_close(s->layers_fd);
         safe_close(s->staging_fd);
@@ -153,8 +187,7 @@ static int layer_size(ImageStore *s, const char *chain_id, uint64_t *ret) {
         return 0;
 }
 
-/* Reads manifest → config → layers for one manifest digest of the index. */
-static int image_load(ImageStore *s, const char *manifest_digest, Image **ret) {
+int image_store_load_manifest(ImageStore *s, const char *manifest_digest, Image **ret) {
         _cleanup_(image_freep) Image *image = NULL;
         _cleanup_(oci_manifest_freep) OciManifest *manifest = NULL;
         _cleanup_free_ char *manifest_data = NULL, *config_data = NULL;
@@ -231,7 +264,7 @@ static int images_load_all(ImageStore *s, Image ***ret, size_t *ret_n) {
                         if (streq(images[k]->manifest_digest, index[i].digest))
                                 found = images[k];
                 if (!found) {
-                        r = image_load(s, index[i].digest, &image);
+                        r = image_store_load_manifest(s, index[i].digest, &image);
                         if (r < 0) {
                                 log_warning_errno(r, "Skipping broken image %s: %m", index[i].digest);
                                 continue;

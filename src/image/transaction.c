@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include "fileio.h"
@@ -33,6 +34,9 @@ int transaction_begin(ImageStore *store, Transaction **ret) {
         }
         t->dir_fd = openat(store->staging_fd, t->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (t->dir_fd < 0)
+                return -errno;
+        /* Tells image_store_new() in another process that this directory is alive. */
+        if (flock(t->dir_fd, LOCK_EX | LOCK_NB) < 0)
                 return -errno;
 
         *ret = TAKE_PTR(t);
@@ -185,6 +189,7 @@ int transaction_add_image(
 }
 
 int transaction_commit(Transaction *t) {
+        _cleanup_close_ int lock_fd = -EBADF;
         OciDescriptor *index = NULL;
         size_t n_index = 0;
         int r;
@@ -193,6 +198,9 @@ int transaction_commit(Transaction *t) {
         if (syncfs(t->dir_fd) < 0)
                 return -errno;
 
+        r = image_store_lock(t->store, &lock_fd);
+        if (r < 0)
+                return r;
         for (size_t i = 0; i < t->n_blobs; i++) {
                 r = oci_blob_commit(t->dir_fd, t->blobs[i].file, t->store->images_fd, t->blobs[i].digest);
                 if (r < 0)
@@ -208,6 +216,19 @@ int transaction_commit(Transaction *t) {
                     errno != EEXIST)
                         return log_debug_errno(errno, "Cannot store layer %s: %m", t->layers[i].chain_id);
         (void)fsync(t->store->layers_fd);
+
+        /* What the transaction did not stage because the store had it may have been collected since:
+         * every image must be whole before the index names it. */
+        for (size_t i = 0; i < t->n_images; i++) {
+                _cleanup_(image_freep) Image *image = NULL;
+
+                r = image_store_load_manifest(t->store, t->images[i].manifest_digest, &image);
+                if (r < 0)
+                        return log_debug_errno(
+                                r == -ENOENT ? -ESTALE : r,
+                                "Image %s is incomplete in the store: %m",
+                                t->images[i].manifest_digest);
+        }
 
         r = oci_index_load(t->store->images_fd, &index, &n_index);
         if (r < 0)

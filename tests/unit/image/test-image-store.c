@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -18,6 +19,8 @@
 
 #include "digest.h"
 #include "fileio.h"
+#include "image-remove.h"
+#include "image-store-internal.h"
 #include "image-store.h"
 #include "log.h"
 #include "strv.h"
@@ -702,6 +705,65 @@ static void test_leftovers(void **state) {
         remove_state_dir(dir);
 }
 
+/* A transaction of another process (a pull worker) holds a lock on its directory: opening the store
+ * leaves it alone. */
+static void test_live_transaction_kept(void **state) {
+        char *dir = new_state_dir(), path[4096];
+        ImageStore *s = NULL;
+        struct stat st;
+        int fd;
+
+        snprintf(path, sizeof(path), "%s/image-staging/txn-alive", dir);
+        assert_int_equal(mkdir_p(path, 0755), 0);
+        fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        assert_true(fd >= 0);
+        assert_int_equal(flock(fd, LOCK_EX), 0);
+
+        assert_int_equal(image_store_new(dir, &s), 0);
+        assert_int_equal(stat(path, &st), 0);
+        image_store_free(s);
+
+        close(fd);
+        assert_int_equal(image_store_new(dir, &s), 0);
+        assert_int_equal(stat(path, &st), -1);
+        image_store_free(s);
+        remove_state_dir(dir);
+}
+
+/* A transaction that reuses what the store has must not commit an image whose parts were collected
+ * meanwhile (a pull racing rmi). */
+static void test_commit_after_gc(void **state) {
+        char *dir = new_state_dir(), **loaded = NULL, **lines = NULL;
+        Blob l1 = simple_layer("bin/one", "1"), a1;
+        ImageStore *s = NULL;
+        Image *image = NULL;
+        Transaction *t = NULL;
+
+        assert_int_equal(image_store_new(dir, &s), 0);
+        a1 = docker_archive(&l1, 1, "app:v1", "one", 0);
+        assert_int_equal(load_blob(s, &a1, &loaded), 0);
+        loaded = strv_free(loaded);
+        assert_int_equal(image_store_get(s, "app:v1", &image), 0);
+
+        assert_int_equal(transaction_begin(s, &t), 0);
+        assert_int_equal(
+                transaction_add_image(
+                        t, image->manifest_digest, 1, (char *const[]){"docker.io/library/app:v2", NULL}),
+                0);
+        assert_int_equal(image_store_remove(s, "app:v1", 0, &lines), 0);
+        lines = strv_free(lines);
+
+        assert_int_equal(transaction_commit(t), -ESTALE);
+        transaction_free(t);
+        image = image_free(image);
+        assert_int_equal(image_store_get(s, "app:v2", &image), -ENOENT);
+
+        image_store_free(s);
+        blob_done(&a1);
+        blob_done(&l1);
+        remove_state_dir(dir);
+}
+
 static int setup(void **state) {
         char cmd[8192];
 
@@ -733,6 +795,8 @@ int main(void) {
                 cmocka_unit_test(test_platform_index_error),
                 cmocka_unit_test(test_tags),
                 cmocka_unit_test(test_leftovers),
+                cmocka_unit_test(test_live_transaction_kept),
+                cmocka_unit_test(test_commit_after_gc),
         };
 
         log_set_max_level(getenv("BERTH_TEST_DEBUG") ? LOG_DEBUG : LOG_CRIT);
