@@ -10,7 +10,11 @@
 #                                   (default: build-bench, a release build made
 #                                   if missing), runs SCRIPT --inside ARGS in it,
 #                                   tears it down and exits with its status;
-#                                   returns when the caller should measure here
+#                                   returns when the caller should measure here.
+#                                   BENCH_SANDBOX_ARGS (an array, optional)
+#                                   goes to `berth-sandbox up` (e.g. --state-dir,
+#                                   --bind); BENCH_HOST_DIR (optional) is removed
+#                                   when the sandbox is down
 #   bench_podman_conf DIR           writes the containers.conf podman needs on
 #                                   these machines into DIR and exports
 #                                   CONTAINERS_CONF
@@ -49,8 +53,8 @@ bench_in_sandbox() {
         ninja -C "$build" >/dev/null
         name=$BENCH-$$
         # shellcheck disable=SC2064 # expand now: the name is fixed
-        trap "'$BENCH_REPO/tests/sandbox/berth-sandbox' down '$name'" EXIT
-        "$BENCH_REPO/tests/sandbox/berth-sandbox" up "$name" --build "$build"
+        trap "'$BENCH_REPO/tests/sandbox/berth-sandbox' down '$name'${BENCH_HOST_DIR:+; rm -rf '$BENCH_HOST_DIR'}" EXIT
+        "$BENCH_REPO/tests/sandbox/berth-sandbox" up "$name" --build "$build" ${BENCH_SANDBOX_ARGS[@]+"${BENCH_SANDBOX_ARGS[@]}"}
         status=0
         "$BENCH_REPO/tests/sandbox/berth-sandbox" exec "$name" -- "$script" --inside "$@" || status=$?
         exit "$status"

@@ -48,12 +48,21 @@ static const Verb image_verbs[] = {
         {"load", verb_load, "Load an image from a tar archive or STDIN"},
         {"ls", verb_images, "List images"},
         {"pull", verb_pull, "Download an image from a registry"},
+        {"push", verb_push, "Upload an image to a registry"},
         {"list", verb_images, NULL},
         {"history", verb_history, "Show the history of an image"},
         {"prune", verb_image_prune, "Remove unused images"},
         {"rm", verb_rmi, "Remove one or more images"},
         {"remove", verb_rmi, NULL},
+        {"save", verb_save, "Save one or more images to a tar archive (streamed to STDOUT by default)"},
         {"tag", verb_tag, "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE"},
+        {},
+};
+
+static const Verb system_verbs[] = {
+        {"df", verb_system_df, "Show berth disk usage"},
+        {"events", verb_events, "Get real time events from the server"},
+        {"info", verb_info, "Display system-wide information"},
         {},
 };
 
@@ -81,11 +90,16 @@ static const Verb top_verbs[] = {
         {"events", verb_events, "Get real time events from the server"},
         {"inspect", verb_inspect, "Return low-level information on containers or images"},
         {"pull", verb_pull, "Download an image from a registry"},
+        {"push", verb_push, "Upload an image to a registry"},
+        {"login", verb_login, "Log in to a registry"},
+        {"logout", verb_logout, "Log out from a registry"},
         {"load", verb_load, "Load an image from a tar archive or STDIN"},
+        {"save", verb_save, "Save one or more images to a tar archive (streamed to STDOUT by default)"},
         {"import", verb_import, "Import the contents from a tarball to create a filesystem image"},
         {"tag", verb_tag, "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE"},
         {"rmi", verb_rmi, "Remove one or more images"},
         {"history", verb_history, "Show the history of an image"},
+        {"search", verb_search, "Search a registry for images"},
         {"info", verb_info, "Display system-wide information"},
         {"version", verb_version, "Show the berth version information"},
         {},
@@ -108,12 +122,13 @@ static void help(void) {
         print_verbs(top_verbs);
         printf("\nManagement Commands:\n"
                "  container   Manage containers\n"
-               "  image       Manage images\n\n"
+               "  image       Manage images\n"
+               "  system      Manage berth\n\n"
                "Run 'berth COMMAND --help' for more information on a command.\n");
 }
 
-static void noun_help(const char *noun, const Verb *verbs) {
-        printf("Usage:  berth %s COMMAND\n\nManage %ss\n\nCommands:\n", noun, noun);
+static void noun_help(const char *noun, const char *summary, const Verb *verbs) {
+        printf("Usage:  berth %s COMMAND\n\n%s\n\nCommands:\n", noun, summary);
         print_verbs(verbs);
         printf("\nRun 'berth %s COMMAND --help' for more information on a command.\n", noun);
 }
@@ -125,11 +140,11 @@ static const Verb *find_verb(const Verb *verbs, const char *name) {
         return NULL;
 }
 
-static int dispatch_noun(const char *noun, const Verb *verbs, int argc, char *argv[]) {
+static int dispatch_noun(const char *noun, const char *summary, const Verb *verbs, int argc, char *argv[]) {
         const Verb *v;
 
         if (argc < 1 || streq(argv[0], "--help")) {
-                noun_help(noun, verbs);
+                noun_help(noun, summary, verbs);
                 return EXIT_SUCCESS;
         }
         v = find_verb(verbs, argv[0]);
@@ -180,9 +195,11 @@ int main(int argc, char *argv[]) {
         argc -= optind;
         argv += optind;
         if (streq(argv[0], "container"))
-                return dispatch_noun("container", container_verbs, argc - 1, argv + 1);
+                return dispatch_noun("container", "Manage containers", container_verbs, argc - 1, argv + 1);
         if (streq(argv[0], "image"))
-                return dispatch_noun("image", image_verbs, argc - 1, argv + 1);
+                return dispatch_noun("image", "Manage images", image_verbs, argc - 1, argv + 1);
+        if (streq(argv[0], "system"))
+                return dispatch_noun("system", "Manage berth", system_verbs, argc - 1, argv + 1);
         if (streq(argv[0], "help")) {
                 help();
                 return EXIT_SUCCESS;

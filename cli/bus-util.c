@@ -190,7 +190,9 @@ static int read_variant(sd_bus_message *m, cJSON **ret) {
                 r = sd_bus_message_read_strv(m, &l);
                 if (r >= 0)
                         v = json_from_strv(l);
-        } else {
+        } else if (streq(contents, "a{ss}"))
+                r = bus_message_read_string_map(m, &v);
+        else {
                 /* A type this client does not show: skip it, a newer daemon may add properties. */
                 r = sd_bus_message_skip(m, contents);
                 if (r >= 0)
@@ -206,6 +208,28 @@ static int read_variant(sd_bus_message *m, cJSON **ret) {
                 return r;
         }
         *ret = v;
+        return 0;
+}
+
+int bus_message_read_string_map(sd_bus_message *m, cJSON **ret) {
+        _cleanup_json_ cJSON *o = cJSON_CreateObject();
+        const char *k, *v;
+        int r;
+
+        if (!o)
+                return -ENOMEM;
+        r = sd_bus_message_enter_container(m, 'a', "{ss}");
+        if (r < 0)
+                return r;
+        while ((r = sd_bus_message_read(m, "{ss}", &k, &v)) > 0)
+                if (!cJSON_AddStringToObject(o, k, v))
+                        return -ENOMEM;
+        if (r < 0)
+                return r;
+        r = sd_bus_message_exit_container(m);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(o);
         return 0;
 }
 

@@ -57,11 +57,13 @@ int bus_callv(
 int bus_get_container(sd_bus *bus, const char *name_or_id, sd_bus_error *error, char **ret_path);
 int bus_get_image(sd_bus *bus, const char *reference, sd_bus_error *error, char **ret_path);
 
-/* All properties of an interface as a JSON object (s, o, b, i, u, t, x, d and as values). */
+/* All properties of an interface as a JSON object (s, o, b, i, u, t, x, d, as and a{ss} values). */
 int bus_get_all_properties(
         sd_bus *bus, const char *path, const char *iface, sd_bus_error *error, cJSON **ret);
 /* Reads a{sv} at the current position of m into a JSON object. */
 int bus_message_read_properties(sd_bus_message *m, cJSON **ret);
+/* Reads a{ss} at the current position of m into a JSON object of strings. */
+int bus_message_read_string_map(sd_bus_message *m, cJSON **ret);
 
 /* Checks that the verb argv[0] got at least min operands after optind (exactly min with exact); prints
  * Docker's words and returns -EINVAL if not. */

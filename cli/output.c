@@ -129,13 +129,13 @@ const char *format_bytes_binary(char buf[static FORMAT_BUF], uint64_t bytes) {
         return format_units(buf, bytes, 1024.0, units, 4);
 }
 
-const char *format_rfc3339nano(char buf[static FORMAT_BUF], uint64_t usec) {
-        time_t t = (time_t)(usec / USEC_PER_SEC);
-        unsigned frac = (unsigned)(usec % USEC_PER_SEC);
+const char *format_rfc3339nano_nsec(char buf[static FORMAT_BUF], uint64_t nsec) {
+        time_t t = (time_t)(nsec / NSEC_PER_SEC);
+        unsigned frac = (unsigned)(nsec % NSEC_PER_SEC);
         char date[64], f[16] = "";
         struct tm tm;
 
-        if (usec == 0) {
+        if (nsec == 0) {
                 snprintf(buf, FORMAT_BUF, "0001-01-01T00:00:00Z");
                 return buf;
         }
@@ -143,13 +143,17 @@ const char *format_rfc3339nano(char buf[static FORMAT_BUF], uint64_t usec) {
                 date[0] = 0;
         if (frac > 0) {
                 /* Go trims trailing zeros of the fraction. */
-                int digits = 6;
+                int digits = 9;
                 for (; frac % 10 == 0; frac /= 10)
                         digits--;
                 snprintf(f, sizeof(f), ".%0*u", digits, frac);
         }
         snprintf(buf, FORMAT_BUF, "%s%sZ", date, f);
         return buf;
+}
+
+const char *format_rfc3339nano(char buf[static FORMAT_BUF], uint64_t usec) {
+        return format_rfc3339nano_nsec(buf, usec * 1000U);
 }
 
 const char *format_go_time(char buf[static FORMAT_BUF], uint64_t usec) {

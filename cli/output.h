@@ -35,6 +35,7 @@ const char *format_size(char buf[static FORMAT_BUF], uint64_t bytes);
 const char *format_bytes_binary(char buf[static FORMAT_BUF], uint64_t bytes);
 /* Go's RFC3339Nano in UTC ("2024-05-01T10:00:00.123456Z"); 0 gives Go's zero time. */
 const char *format_rfc3339nano(char buf[static FORMAT_BUF], uint64_t usec);
+const char *format_rfc3339nano_nsec(char buf[static FORMAT_BUF], uint64_t nsec);
 /* Go's time.String() in local time: "2024-05-01 12:00:00 +0200 CEST". */
 const char *format_go_time(char buf[static FORMAT_BUF], uint64_t usec);
 /* Docker's Ellipsis: at most max characters, the last one "…" when cut. */

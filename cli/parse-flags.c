@@ -258,6 +258,7 @@ void run_options_done(RunOptions *o) {
         free(o->restart);
         free(o->detach_keys);
         health_flags_done(&o->health);
+        security_flags_done(&o->security);
         free(o->image);
         strv_free(o->command);
         *o = (RunOptions){};
@@ -297,7 +298,7 @@ static void run_help(const char *verb) {
                "      --rm                   Automatically remove the container when it exits\n"
                "  -t, --tty                  Allocate a pseudo-TTY\n"
                "  -u, --user string          Username or UID (format: <name|uid>[:<group|gid>])\n"
-               "  -w, --workdir string       Working directory inside the container\n",
+               "  -w, --workdir string       Working directory inside the container\n" SECURITY_FLAG_HELP,
                verb,
                streq(verb, "create") ? "Create a new container"
                                      : "Create and run a new container from an image");
@@ -330,6 +331,7 @@ int parse_run_options(int argc, char *argv[], RunOptions *ret) {
                 {"workdir", required_argument, NULL, 'w'},
                 {"help", no_argument, NULL, ARG_HELP},
                 HEALTH_FLAG_OPTIONS,
+                SECURITY_FLAG_OPTIONS,
                 {},
         };
         _cleanup_(run_options_done) RunOptions o = {};
@@ -407,6 +409,11 @@ int parse_run_options(int argc, char *argv[], RunOptions *ret) {
                         return 1;
                 case HEALTH_FLAG_CMD ... _HEALTH_FLAG_LAST:
                         r = health_flags_parse(&o.health, c, optarg);
+                        if (r < 0)
+                                return r;
+                        break;
+                case SECURITY_FLAG_CAP_ADD ... _SECURITY_FLAG_LAST:
+                        r = security_flags_parse(&o.security, c, optarg);
                         if (r < 0)
                                 return r;
                         break;

@@ -8,6 +8,7 @@
 
 #include "health-flags.h"
 #include "macro.h"
+#include "security-flags.h"
 
 /* Exit status for errors of berth itself or of the daemon, as Docker's 125. */
 #define EXIT_BERTH_ERROR 125
@@ -52,6 +53,7 @@ typedef struct RunOptions {
         char *detach_keys;                 /* --detach-keys as given; NULL: the default */
         bool attach_stdout, attach_stderr; /* -a (both when -a is not given) */
         HealthFlags health;
+        SecurityFlags security;
         char *image;
         char **command;
 } RunOptions;

@@ -41,6 +41,42 @@ static int append_string_option(sd_bus_message *m, const char *key, const char *
         return sd_bus_message_append(m, "{sv}", key, "s", value);
 }
 
+static int append_strv_option(sd_bus_message *m, const char *key, char **value) {
+        int r;
+
+        if (!value)
+                return 0;
+        r = sd_bus_message_open_container(m, 'e', "sv");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", key);
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'v', "as");
+        if (r >= 0)
+                r = sd_bus_message_append_strv(m, value);
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        return r;
+}
+
+static int append_security_options(sd_bus_message *m, const SecurityFlags *f) {
+        int r;
+
+        r = append_strv_option(m, "CapAdd", f->cap_add);
+        if (r >= 0)
+                r = append_strv_option(m, "CapDrop", f->cap_drop);
+        if (r >= 0 && f->privileged)
+                r = sd_bus_message_append(m, "{sv}", "Privileged", "b", 1);
+        if (r >= 0)
+                r = append_strv_option(m, "SecurityOpt", f->security_opt);
+        if (r >= 0 && f->read_only)
+                r = sd_bus_message_append(m, "{sv}", "ReadonlyRootfs", "b", 1);
+        if (r >= 0)
+                r = append_strv_option(m, "Tmpfs", f->tmpfs);
+        return r;
+}
+
 static int create_container(sd_bus *bus, const RunOptions *o, char **ret_path) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
         _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
@@ -57,19 +93,8 @@ static int create_container(sd_bus *bus, const RunOptions *o, char **ret_path) {
                 r = sd_bus_message_open_container(m, 'a', "{sv}");
         if (r >= 0)
                 r = append_string_option(m, "Name", o->name);
-        if (r >= 0 && o->env) {
-                r = sd_bus_message_open_container(m, 'e', "sv");
-                if (r >= 0)
-                        r = sd_bus_message_append(m, "s", "Env");
-                if (r >= 0)
-                        r = sd_bus_message_open_container(m, 'v', "as");
-                if (r >= 0)
-                        r = sd_bus_message_append_strv(m, o->env);
-                if (r >= 0)
-                        r = sd_bus_message_close_container(m);
-                if (r >= 0)
-                        r = sd_bus_message_close_container(m);
-        }
+        if (r >= 0)
+                r = append_strv_option(m, "Env", o->env);
         if (r >= 0)
                 r = append_string_option(m, "WorkingDir", o->workdir);
         if (r >= 0 && o->entrypoint) {
@@ -93,6 +118,8 @@ static int create_container(sd_bus *bus, const RunOptions *o, char **ret_path) {
                 r = append_string_option(m, "RestartPolicy", o->restart);
         if (r >= 0)
                 r = health_append_create_options(m, &o->health);
+        if (r >= 0)
+                r = append_security_options(m, &o->security);
         if (r >= 0)
                 r = sd_bus_message_close_container(m);
         if (r < 0)
@@ -332,7 +359,7 @@ static int compare_rows(const void *a, const void *b) {
         return x->created < y->created ? 1 : x->created > y->created ? -1 : 0;
 }
 
-static cJSON *container_row_json(const ContainerRow *c, bool trunc, uint64_t now) {
+cJSON *container_row_json(const ContainerRow *c, bool trunc, uint64_t now) {
         _cleanup_json_ cJSON *o = cJSON_CreateObject();
         _cleanup_free_ char *cmd = NULL, *quoted = NULL, *id = NULL;
         char created[FORMAT_BUF], ago[FORMAT_BUF], status[FORMAT_BUF];

@@ -9,6 +9,8 @@
 
 #include "bus-errors.h"
 #include "bus-util.h"
+#include "image-filter.h"
+#include "image-rows.h"
 #include "json-util.h"
 #include "log.h"
 #include "output.h"
@@ -19,6 +21,8 @@
 static void image_rows_free_one(ImageRow *row) {
         free(row->id);
         strv_free(row->tags);
+        strv_free(row->digests);
+        strv_free(row->labels);
 }
 
 void image_rows_free(ImageRow *rows, size_t n) {
@@ -32,6 +36,49 @@ static int compare_images(const void *a, const void *b) {
         return x->created < y->created ? 1 : x->created > y->created ? -1 : 0;
 }
 
+/* An a{ss} as key, value pairs. */
+static int read_pairs(sd_bus_message *m, char ***ret) {
+        _cleanup_strv_free_ char **pairs = NULL;
+        const char *k, *v;
+        int r;
+
+        r = sd_bus_message_enter_container(m, 'a', "{ss}");
+        if (r < 0)
+                return r;
+        while ((r = sd_bus_message_read(m, "{ss}", &k, &v)) > 0)
+                if (strv_extend(&pairs, k) < 0 || strv_extend(&pairs, v) < 0)
+                        return -ENOMEM;
+        if (r < 0)
+                return r;
+        r = sd_bus_message_exit_container(m);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(pairs);
+        return 0;
+}
+
+static int read_image_row(sd_bus_message *reply, ImageRow *row) {
+        const char *id, *path;
+        int r;
+
+        r = sd_bus_message_read(reply, "s", &id);
+        if (r < 0)
+                return r;
+        row->id = image_id_full(id);
+        if (!row->id)
+                return -ENOMEM;
+        r = sd_bus_message_read_strv(reply, &row->tags);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read_strv(reply, &row->digests);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read(reply, "tto", &row->created, &row->size, &path);
+        if (r < 0)
+                return r;
+        return read_pairs(reply, &row->labels);
+}
+
 int image_list_fetch(sd_bus *bus, ImageRow **ret, size_t *ret_n) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         ImageRow *rows = NULL;
@@ -41,32 +88,23 @@ int image_list_fetch(sd_bus *bus, ImageRow **ret, size_t *ret_n) {
         r = bus_call(bus, BERTH_MANAGER_PATH, BERTH_MANAGER_IFACE, "ListImages", 0, NULL, &reply, NULL);
         if (r < 0)
                 return r;
-        r = sd_bus_message_enter_container(reply, 'a', "(sastto)");
+        r = sd_bus_message_enter_container(reply, 'a', "(sasasttoa{ss})");
         while (r >= 0) {
-                ImageRow row = {};
-                const char *id, *path;
                 ImageRow *a;
 
-                r = sd_bus_message_enter_container(reply, 'r', "sastto");
+                r = sd_bus_message_enter_container(reply, 'r', "sasasttoa{ss}");
                 if (r <= 0)
                         break;
-                r = sd_bus_message_read(reply, "s", &id);
-                if (r >= 0)
-                        r = sd_bus_message_read_strv(reply, &row.tags);
-                if (r >= 0)
-                        r = sd_bus_message_read(reply, "tto", &row.created, &row.size, &path);
-                if (r >= 0)
-                        r = sd_bus_message_exit_container(reply);
-                row.id = image_id_full(id);
                 a = realloc(rows, sizeof(ImageRow) * (n + 1));
-                if (r < 0 || !row.id || !a) {
-                        free(row.id);
-                        strv_free(row.tags);
-                        image_rows_free(a ?: rows, n);
-                        return r < 0 ? log_error_errno(r, "Failed to parse the image list: %m") : log_oom();
+                if (!a) {
+                        r = -ENOMEM;
+                        break;
                 }
                 rows = a;
-                rows[n++] = row;
+                rows[n] = (ImageRow){};
+                r = read_image_row(reply, &rows[n++]);
+                if (r >= 0)
+                        r = sd_bus_message_exit_container(reply);
         }
         if (r < 0) {
                 image_rows_free(rows, n);
@@ -79,18 +117,7 @@ int image_list_fetch(sd_bus *bus, ImageRow **ret, size_t *ret_n) {
         return 0;
 }
 
-/* "busybox:latest" -> "busybox" and "latest"; splits at the last ':' after the last '/'. */
-static int split_repo_tag(const char *ref, char **ret_repo, char **ret_tag) {
-        const char *s = reference_familiar_name(ref), *slash = strrchr(s, '/'),
-                   *colon = strrchr(slash ?: s, ':');
-
-        *ret_repo = colon ? strndup(s, (size_t)(colon - s)) : strdup(s);
-        *ret_tag = strdup(colon ? colon + 1 : "<none>");
-        return *ret_repo && *ret_tag ? 0 : -ENOMEM;
-}
-
-static cJSON *
-image_row_json(const ImageRow *img, const char *repo, const char *tag, bool trunc, uint64_t now) {
+static cJSON *image_row_json(const ImageRow *img, const ImageDisplayRow *d, bool trunc, uint64_t now) {
         _cleanup_json_ cJSON *o = cJSON_CreateObject();
         char created[FORMAT_BUF], since[FORMAT_BUF], size[FORMAT_BUF];
         const char *hex = img->id + STRLEN("sha256:");
@@ -99,79 +126,133 @@ image_row_json(const ImageRow *img, const char *repo, const char *tag, bool trun
         if (!o || !id)
                 return NULL;
         format_size(size, img->size);
+        /* Containers, SharedSize and UniqueSize are what docker images leaves uncounted too. */
         if (!cJSON_AddStringToObject(o, "Containers", "N/A") ||
             !cJSON_AddStringToObject(o, "CreatedAt", format_go_time(created, img->created)) ||
             !cJSON_AddStringToObject(o, "CreatedSince", format_ago(since, img->created, now)) ||
-            !cJSON_AddStringToObject(o, "Digest", "<none>") || !cJSON_AddStringToObject(o, "ID", id) ||
-            !cJSON_AddStringToObject(o, "Repository", repo) ||
+            !cJSON_AddStringToObject(o, "Digest", d->digest) || !cJSON_AddStringToObject(o, "ID", id) ||
+            !cJSON_AddStringToObject(o, "Repository", d->repository) ||
             !cJSON_AddStringToObject(o, "SharedSize", "N/A") || !cJSON_AddStringToObject(o, "Size", size) ||
-            !cJSON_AddStringToObject(o, "Tag", tag) || !cJSON_AddStringToObject(o, "UniqueSize", "N/A") ||
+            !cJSON_AddStringToObject(o, "Tag", d->tag) || !cJSON_AddStringToObject(o, "UniqueSize", "N/A") ||
             !cJSON_AddStringToObject(o, "VirtualSize", size))
                 return NULL;
         return TAKE_PTR(o);
 }
 
-/* The fields of an images row; the default table shows Repository, Tag, ID, CreatedSince, Size. */
+/* The fields of an images row; the default table shows Repository, Tag, ID, CreatedSince, Size, and
+ * with --digests the Digest after the Tag. */
+#define IMAGES_DIGEST_COLUMN 2
 static const Column images_columns[] = {
         {"Repository", "REPOSITORY", true},
         {"Tag", "TAG", true},
+        {"Digest", "DIGEST", false},
         {"ID", "IMAGE ID", true},
         {"CreatedSince", "CREATED", true},
         {"CreatedAt", "CREATED AT", false},
         {"Size", "SIZE", true},
-        {"Digest", "DIGEST", false},
         {"Containers", "CONTAINERS", false},
         {"SharedSize", "SHARED SIZE", false},
         {"UniqueSize", "UNIQUE SIZE", false},
         {"VirtualSize", "VIRTUAL SIZE", false},
 };
 
-static int print_images(ImageRow *rows, size_t n, bool quiet, bool trunc, const char *format_arg) {
-        _cleanup_json_ cJSON *list = cJSON_CreateArray();
-        _cleanup_free_ char *body = NULL;
-        OutputFormat format;
-        uint64_t now = now_realtime_usec();
+/* The Created time (µs) of the image name names, for before= and since=. */
+static int image_created(sd_bus *bus, const char *name, uint64_t *ret) {
+        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_free_ char *path = NULL;
         int r;
 
-        if (quiet) {
-                for (size_t i = 0; i < n; i++)
-                        printf("%.*s\n",
-                               trunc ? SHORT_ID_LEN : (int)strlen(rows[i].id),
-                               trunc ? rows[i].id + STRLEN("sha256:") : rows[i].id);
-                return 0;
-        }
-        r = output_format_parse(format_arg, &format, &body);
-        if (r < 0 || !list)
+        r = bus_get_image(bus, name, &error, &path);
+        if (r >= 0)
+                r = sd_bus_get_property_trivial(
+                        bus, BERTH_BUS_NAME, path, BERTH_IMAGE_IFACE, "Created", &error, 't', ret);
+        if (r < 0)
+                bus_log_call_error("", &error, r);
+        return r;
+}
+
+/* Applies the filters to one image: its references narrowed by reference=; false when it is left out. */
+static int image_row_filter(
+        const ImageFilter *f,
+        const ImageRow *img,
+        uint64_t before,
+        uint64_t since,
+        char ***ret_tags,
+        char ***ret_digests) {
+        _cleanup_strv_free_ char **tags = NULL, **digests = NULL;
+        int r;
+
+        if (!image_filter_labels_match(f, img->labels) || (f->before && img->created >= before) ||
+            (f->since && img->created <= since))
+                return false;
+        r = image_filter_references(f, img->tags, &tags);
+        if (r >= 0)
+                r = image_filter_references(f, img->digests, &digests);
+        if (r < 0)
+                return r;
+        /* Docker's rules: an image without references is dangling and shown unless dangling=false or a
+         * reference= filter is given; dangling=true leaves out tagged images. */
+        if (!tags && !digests) {
+                if (f->dangling == 0 || f->references)
+                        return false;
+        } else if (f->dangling == 1 && tags)
+                return false;
+        *ret_tags = TAKE_PTR(tags);
+        *ret_digests = TAKE_PTR(digests);
+        return true;
+}
+
+static int images_json(
+        sd_bus *bus,
+        const ImageFilter *f,
+        bool trunc,
+        bool digests,
+        const ImageRow *rows,
+        size_t n,
+        cJSON **ret) {
+        _cleanup_json_ cJSON *list = cJSON_CreateArray();
+        uint64_t now = now_realtime_usec(), before = 0, since = 0;
+        int r;
+
+        if (!list)
                 return log_oom();
+        if ((f->before && image_created(bus, f->before, &before) < 0) ||
+            (f->since && image_created(bus, f->since, &since) < 0))
+                return -ENOENT;
 
-        /* One row per tag, Docker's "<none>" for untagged images. */
         for (size_t i = 0; i < n; i++) {
-                size_t k = MAX(strv_length(rows[i].tags), 1U);
-                for (size_t t = 0; t < k; t++) {
-                        _cleanup_free_ char *repo = NULL, *tag = NULL;
-                        cJSON *o;
+                _cleanup_strv_free_ char **tags = NULL, **repo_digests = NULL;
+                ImageDisplayRow *d = NULL;
+                size_t n_d = 0;
 
-                        if (rows[i].tags)
-                                r = split_repo_tag(rows[i].tags[t], &repo, &tag);
-                        else {
-                                repo = strdup("<none>");
-                                tag = strdup("<none>");
-                                r = repo && tag ? 0 : -ENOMEM;
-                        }
-                        o = r >= 0 ? image_row_json(&rows[i], repo, tag, trunc, now) : NULL;
-                        if (!o)
-                                return log_oom();
-                        cJSON_AddItemToArray(list, o);
+                r = image_row_filter(f, &rows[i], before, since, &tags, &repo_digests);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to filter the images: %m");
+                if (r == 0)
+                        continue;
+                r = image_display_rows(tags, repo_digests, digests, &d, &n_d);
+                if (r < 0)
+                        return log_oom();
+                for (size_t k = 0; k < n_d && r >= 0; k++) {
+                        cJSON *o = image_row_json(&rows[i], &d[k], trunc, now);
+                        if (o)
+                                cJSON_AddItemToArray(list, o);
+                        else
+                                r = -ENOMEM;
                 }
+                image_display_rows_free(d, n_d);
+                if (r < 0)
+                        return log_oom();
         }
-
-        return print_formatted_rows(list, format, body, images_columns, ELEMENTSOF(images_columns));
+        *ret = TAKE_PTR(list);
+        return 0;
 }
 
 int verb_images(int argc, char *argv[]) {
         static const struct option options[] = {
                 {"all", no_argument, NULL, 'a'},
                 {"quiet", no_argument, NULL, 'q'},
+                {"digests", no_argument, NULL, 'D'},
                 {"no-trunc", no_argument, NULL, 'N'},
                 {"format", required_argument, NULL, 'F'},
                 {"filter", required_argument, NULL, 'f'},
@@ -179,9 +260,13 @@ int verb_images(int argc, char *argv[]) {
                 {},
         };
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(image_filter_done) ImageFilter filter = IMAGE_FILTER_INIT;
+        _cleanup_json_ cJSON *list = NULL;
+        _cleanup_free_ char *body = NULL;
+        Column columns[ELEMENTSOF(images_columns)];
         const char *format_arg = NULL;
-        bool quiet = false, trunc = true;
-        int dangling = -1; /* --filter dangling=BOOL; -1: not given */
+        bool quiet = false, trunc = true, digests = false;
+        OutputFormat format;
         ImageRow *rows = NULL;
         size_t n = 0;
         int c, r;
@@ -192,24 +277,14 @@ int verb_images(int argc, char *argv[]) {
                 case 'a':
                         break; /* no intermediate images exist without a builder */
                 case 'f':
-                        if (strcasecmp(optarg, "dangling=true") == 0 || streq(optarg, "dangling=1"))
-                                dangling = 1;
-                        else if (strcasecmp(optarg, "dangling=false") == 0 || streq(optarg, "dangling=0"))
-                                dangling = 0;
-                        else if (strncmp(optarg, "dangling=", 9) == 0)
-                                return log_error(
-                                               "Error response from daemon: invalid filter 'dangling=%s'",
-                                               optarg + 9),
-                                       EXIT_FAILURE;
-                        else
-                                return log_error(
-                                               "Error response from daemon: invalid filter '%.*s'",
-                                               (int)strcspn(optarg, "="),
-                                               optarg),
-                                       EXIT_FAILURE;
+                        if (image_filter_add(&filter, optarg) < 0)
+                                return EXIT_FAILURE;
                         break;
                 case 'q':
                         quiet = true;
+                        break;
+                case 'D':
+                        digests = true;
                         break;
                 case 'N':
                         trunc = false;
@@ -218,11 +293,16 @@ int verb_images(int argc, char *argv[]) {
                         format_arg = optarg;
                         break;
                 case 'H':
-                        printf("Usage:  berth images [OPTIONS]\n\nList images\n\nAliases:\n  berth image "
-                               "ls, berth image list, berth images\n\n"
-                               "Options:\n  -a, --all             Show all images\n"
+                        printf("Usage:  berth images [OPTIONS] [REPOSITORY[:TAG]]\n\nList "
+                               "images\n\nAliases:\n"
+                               "  berth image ls, berth image list, berth images\n\n"
+                               "Options:\n  -a, --all             Show all images (default hides "
+                               "intermediate "
+                               "images)\n"
+                               "      --digests         Show digests\n"
                                "  -f, --filter filter   Filter output based on conditions provided "
-                               "(dangling=true|false)\n"
+                               "(dangling=true|false, reference=PATTERN, before=IMAGE, since=IMAGE, "
+                               "label=KEY[=VALUE])\n"
                                "      --format string   Format output: table, json, or a template such as "
                                "'{{.Repository}}:{{.Tag}}'\n"
                                "      --no-trunc        Don't truncate output\n"
@@ -231,21 +311,48 @@ int verb_images(int argc, char *argv[]) {
                 default:
                         return EXIT_BERTH_ERROR;
                 }
+        if (argc - optind > 1)
+                return log_error(
+                               "\"berth images\" requires at most 1 argument.\nSee 'berth images --help'."),
+                       EXIT_FAILURE;
+        if (optind < argc) {
+                /* docker images REPOSITORY[:TAG] is a reference filter. */
+                _cleanup_free_ char *arg = NULL;
+
+                if (asprintf(&arg, "reference=%s", argv[optind]) < 0)
+                        return log_oom(), EXIT_FAILURE;
+                if (image_filter_add(&filter, arg) < 0)
+                        return EXIT_FAILURE;
+        }
+
+        /* -q is the table's short form; an explicit format wins. */
+        if (quiet && (isempty(format_arg) || streq(format_arg, "table")))
+                format_arg = "{{.ID}}";
+        if (output_format_parse(format_arg, &format, &body) < 0)
+                return log_oom(), EXIT_FAILURE;
+        if (body) {
+                _cleanup_json_ cJSON *empty = cJSON_CreateObject();
+                _cleanup_free_ char *out = NULL;
+
+                if (!empty)
+                        return log_oom(), EXIT_FAILURE;
+                if (template_render(body, empty, &out) < 0)
+                        return log_error("template parsing error: %s", body), EXIT_FAILURE;
+                /* A template that shows the digest gets it, as in Docker. */
+                digests = digests || strstr(body, "{{.Digest}}");
+        }
+        memcpy(columns, images_columns, sizeof(columns));
+        columns[IMAGES_DIGEST_COLUMN].shown = digests;
+
         if (berth_bus_open(&bus) < 0)
                 return EXIT_FAILURE;
         if (image_list_fetch(bus, &rows, &n) < 0)
                 return EXIT_FAILURE;
-        if (dangling >= 0) {
-                size_t k = 0;
-                for (size_t i = 0; i < n; i++)
-                        if ((rows[i].tags == NULL) == (dangling == 1))
-                                rows[k++] = rows[i];
-                        else
-                                image_rows_free_one(&rows[i]);
-                n = k;
-        }
-        r = print_images(rows, n, quiet, trunc, format_arg);
+        r = images_json(bus, &filter, trunc, digests, rows, n, &list);
         image_rows_free(rows, n);
+        if (r < 0)
+                return EXIT_FAILURE;
+        r = print_formatted_rows(list, format, body, columns, ELEMENTSOF(columns));
         return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
@@ -381,14 +488,141 @@ static cJSON *strv_or_null(const cJSON *a) {
         return cJSON_Duplicate(a, true);
 }
 
+/* A Go map[string]struct{} (ExposedPorts, Volumes) of a list of keys: null when empty. */
+static cJSON *set_or_null(const cJSON *keys) {
+        _cleanup_json_ cJSON *o = NULL;
+        const cJSON *k;
+
+        if (cJSON_GetArraySize(keys) == 0)
+                return cJSON_CreateNull();
+        o = cJSON_CreateObject();
+        if (!o)
+                return NULL;
+        cJSON_ArrayForEach (k, keys)
+                if (!cJSON_IsString(k) || !cJSON_AddObjectToObject(o, k->valuestring))
+                        return NULL;
+        return TAKE_PTR(o);
+}
+
+static cJSON *duplicate_or(const cJSON *p, const char *key, cJSON *(*make_default)(void)) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, key);
+        return v ? cJSON_Duplicate(v, true) : make_default();
+}
+
+/* config.Healthcheck with Docker's omitempty fields, or NULL when the image has none. */
+static int healthcheck_json(const cJSON *p, cJSON *config) {
+        const cJSON *test = cJSON_GetObjectItemCaseSensitive(p, "HealthcheckTest");
+        static const char *const durations[][2] = {
+                {"HealthcheckInterval", "Interval"},
+                {"HealthcheckTimeout", "Timeout"},
+                {"HealthcheckStartPeriod", "StartPeriod"},
+        };
+        cJSON *h;
+        int64_t retries;
+
+        if (cJSON_GetArraySize(test) == 0)
+                return 0;
+        h = cJSON_AddObjectToObject(config, "Healthcheck");
+        if (!h || !cJSON_AddItemToObject(h, "Test", cJSON_Duplicate(test, true)))
+                return -ENOMEM;
+        for (size_t i = 0; i < ELEMENTSOF(durations); i++) {
+                int64_t ns = json_get_integer(p, durations[i][0], 0);
+                if (ns > 0 && !cJSON_AddNumberToObject(h, durations[i][1], (double)ns))
+                        return -ENOMEM;
+        }
+        retries = json_get_integer(p, "HealthcheckRetries", 0);
+        if (retries > 0 && !cJSON_AddNumberToObject(h, "Retries", (double)retries))
+                return -ENOMEM;
+        return 0;
+}
+
+/* Docker's image Config: the container config an image carries, in Docker's key order, with the fields
+ * images never set at their zero values. */
+static int image_config_json(const cJSON *p, cJSON *o) {
+        cJSON *config = cJSON_AddObjectToObject(o, "Config");
+        const char *stop_signal = json_get_string(p, "StopSignal");
+        const cJSON *ports = cJSON_GetObjectItemCaseSensitive(p, "ExposedPorts");
+        int r;
+
+        if (!config || !cJSON_AddStringToObject(config, "Hostname", "") ||
+            !cJSON_AddStringToObject(config, "Domainname", "") ||
+            !cJSON_AddStringToObject(config, "User", json_get_string(p, "User") ?: "") ||
+            !cJSON_AddFalseToObject(config, "AttachStdin") ||
+            !cJSON_AddFalseToObject(config, "AttachStdout") ||
+            !cJSON_AddFalseToObject(config, "AttachStderr"))
+                return -ENOMEM;
+        if (cJSON_GetArraySize(ports) > 0 &&
+            !cJSON_AddItemToObject(config, "ExposedPorts", set_or_null(ports)))
+                return -ENOMEM;
+        if (!cJSON_AddFalseToObject(config, "Tty") || !cJSON_AddFalseToObject(config, "OpenStdin") ||
+            !cJSON_AddFalseToObject(config, "StdinOnce") ||
+            !cJSON_AddItemToObject(config, "Env", duplicate_or(p, "Env", cJSON_CreateArray)) ||
+            !cJSON_AddItemToObject(config, "Cmd", strv_or_null(cJSON_GetObjectItemCaseSensitive(p, "Cmd"))))
+                return -ENOMEM;
+        r = healthcheck_json(p, config);
+        if (r < 0)
+                return r;
+        if (!cJSON_AddStringToObject(config, "Image", "") ||
+            !cJSON_AddItemToObject(
+                    config, "Volumes", set_or_null(cJSON_GetObjectItemCaseSensitive(p, "Volumes"))) ||
+            !cJSON_AddStringToObject(config, "WorkingDir", json_get_string(p, "WorkingDir") ?: "") ||
+            !cJSON_AddItemToObject(
+                    config, "Entrypoint", strv_or_null(cJSON_GetObjectItemCaseSensitive(p, "Entrypoint"))) ||
+            !cJSON_AddNullToObject(config, "OnBuild"))
+                return -ENOMEM;
+        if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(p, "Labels")) > 0) {
+                if (!cJSON_AddItemToObject(config, "Labels", duplicate_or(p, "Labels", cJSON_CreateNull)))
+                        return -ENOMEM;
+        } else if (!cJSON_AddNullToObject(config, "Labels"))
+                return -ENOMEM;
+        if (!isempty(stop_signal) && !cJSON_AddStringToObject(config, "StopSignal", stop_signal))
+                return -ENOMEM;
+        return 0;
+}
+
+/* GraphDriver as Docker's overlay2 shows an image: the top layer as UpperDir, the ones below (topmost
+ * first) as LowerDir. berth's layers are read-only and shared, there is no merged or work directory. */
+static int graph_driver_json(const cJSON *p, cJSON *o) {
+        const cJSON *dirs = cJSON_GetObjectItemCaseSensitive(p, "LayerDirectories");
+        int n = cJSON_GetArraySize(dirs);
+        cJSON *driver = cJSON_AddObjectToObject(o, "GraphDriver"), *data;
+
+        if (!driver || !(data = cJSON_AddObjectToObject(driver, "Data")))
+                return -ENOMEM;
+        if (n > 1) {
+                _cleanup_free_ char *lower = NULL;
+                for (int i = n - 2; i >= 0; i--) {
+                        const char *d = cJSON_GetStringValue(cJSON_GetArrayItem(dirs, i));
+                        char *joined = NULL;
+                        if (asprintf(&joined, "%s%s%s", lower ?: "", lower ? ":" : "", d ?: "") < 0)
+                                return -ENOMEM;
+                        free(lower);
+                        lower = joined;
+                }
+                if (!cJSON_AddStringToObject(data, "LowerDir", lower))
+                        return -ENOMEM;
+        }
+        if (n > 0 && !cJSON_AddStringToObject(
+                             data, "UpperDir", cJSON_GetStringValue(cJSON_GetArrayItem(dirs, n - 1)) ?: ""))
+                return -ENOMEM;
+        return cJSON_AddStringToObject(driver, "Name", "overlay") ? 0 : -ENOMEM;
+}
+
 int image_inspect_json(sd_bus *bus, const char *path, sd_bus_error *error, cJSON **ret) {
         _cleanup_json_ cJSON *p = NULL, *o = NULL;
-        cJSON *config, *rootfs;
+        cJSON *rootfs, *metadata;
         _cleanup_free_ char *id = NULL;
+        const char *variant;
         char created[FORMAT_BUF];
+        uint64_t created_nsec = 0;
         int r;
 
         r = bus_get_all_properties(bus, path, BERTH_IMAGE_IFACE, error, &p);
+        if (r < 0)
+                return r;
+        /* Read on its own: nanoseconds since the epoch do not fit a JSON number's double. */
+        r = sd_bus_get_property_trivial(
+                bus, BERTH_BUS_NAME, path, BERTH_IMAGE_IFACE, "CreatedNSec", error, 't', &created_nsec);
         if (r < 0)
                 return r;
         id = image_id_full(json_get_string(p, "Id") ?: "");
@@ -396,41 +630,37 @@ int image_inspect_json(sd_bus *bus, const char *path, sd_bus_error *error, cJSON
         if (!id || !o)
                 return -ENOMEM;
 
-        cJSON_AddStringToObject(o, "Id", id);
-        cJSON_AddItemToObject(
-                o,
-                "RepoTags",
-                cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(p, "RepoTags"), true)
-                        ?: cJSON_CreateArray());
-        cJSON_AddItemToObject(o, "RepoDigests", cJSON_CreateArray());
-        cJSON_AddStringToObject(
-                o, "Created", format_rfc3339nano(created, (uint64_t)json_get_integer(p, "Created", 0)));
-        cJSON_AddNumberToObject(o, "Size", (double)json_get_integer(p, "Size", 0));
-        cJSON_AddStringToObject(o, "Architecture", json_get_string(p, "Architecture") ?: "");
-        cJSON_AddStringToObject(o, "Os", json_get_string(p, "Os") ?: "");
-
-        config = cJSON_AddObjectToObject(o, "Config");
-        if (!config)
+        if (!cJSON_AddStringToObject(o, "Id", id) ||
+            !cJSON_AddItemToObject(o, "RepoTags", duplicate_or(p, "RepoTags", cJSON_CreateArray)) ||
+            !cJSON_AddItemToObject(o, "RepoDigests", duplicate_or(p, "RepoDigests", cJSON_CreateArray)) ||
+            !cJSON_AddStringToObject(o, "Parent", "") ||
+            !cJSON_AddStringToObject(o, "Comment", json_get_string(p, "Comment") ?: "") ||
+            !cJSON_AddStringToObject(o, "Created", format_rfc3339nano_nsec(created, created_nsec)) ||
+            !cJSON_AddStringToObject(o, "Author", json_get_string(p, "Author") ?: ""))
                 return -ENOMEM;
-        cJSON_AddItemToObject(
-                config,
-                "Env",
-                cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(p, "Env"), true) ?: cJSON_CreateArray());
-        cJSON_AddItemToObject(config, "Cmd", strv_or_null(cJSON_GetObjectItemCaseSensitive(p, "Cmd")));
-        cJSON_AddItemToObject(
-                config, "Entrypoint", strv_or_null(cJSON_GetObjectItemCaseSensitive(p, "Entrypoint")));
-        cJSON_AddStringToObject(config, "WorkingDir", json_get_string(p, "WorkingDir") ?: "");
-        cJSON_AddStringToObject(config, "User", json_get_string(p, "User") ?: "");
-        cJSON_AddStringToObject(config, "StopSignal", json_get_string(p, "StopSignal") ?: "");
+        r = image_config_json(p, o);
+        if (r < 0)
+                return r;
+        if (!cJSON_AddStringToObject(o, "Architecture", json_get_string(p, "Architecture") ?: ""))
+                return -ENOMEM;
+        variant = json_get_string(p, "Variant");
+        if (!isempty(variant) && !cJSON_AddStringToObject(o, "Variant", variant))
+                return -ENOMEM;
+        if (!cJSON_AddStringToObject(o, "Os", json_get_string(p, "Os") ?: "") ||
+            !cJSON_AddNumberToObject(o, "Size", (double)json_get_integer(p, "Size", 0)))
+                return -ENOMEM;
+        r = graph_driver_json(p, o);
+        if (r < 0)
+                return r;
 
         rootfs = cJSON_AddObjectToObject(o, "RootFS");
-        if (!rootfs)
+        if (!rootfs || !cJSON_AddStringToObject(rootfs, "Type", "layers") ||
+            !cJSON_AddItemToObject(rootfs, "Layers", duplicate_or(p, "Layers", cJSON_CreateArray)))
                 return -ENOMEM;
-        cJSON_AddStringToObject(rootfs, "Type", "layers");
-        cJSON_AddItemToObject(
-                rootfs,
-                "Layers",
-                cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(p, "Layers"), true) ?: cJSON_CreateArray());
+        /* berth does not record when a tag was made: Go's zero time, as Docker shows for pulled images. */
+        metadata = cJSON_AddObjectToObject(o, "Metadata");
+        if (!metadata || !cJSON_AddStringToObject(metadata, "LastTagTime", format_rfc3339nano(created, 0)))
+                return -ENOMEM;
 
         *ret = TAKE_PTR(o);
         return 0;

@@ -1,177 +1,138 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* berth pull: Manager.PullImage() starts a Transfer; its Finished signal carries the result. */
+/* berth pull: Manager.PullImage() starts a Transfer (transfer-wait.h); its LayerProgress signals become
+ * Docker's per-layer lines and its Finished signal carries the result. Ctrl-C cancels the transfer. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "bus-errors.h"
 #include "bus-util.h"
 #include "log.h"
 #include "parse-flags.h"
-#include "strv.h"
+#include "pull-progress.h"
+#include "registry-credentials.h"
+#include "transfer-wait.h"
 #include "verbs.h"
 
-#define TRANSFER_IFACE "org.berth.berth1.Transfer"
+#define PULL_USAGE "Usage:  berth pull [OPTIONS] NAME[:TAG|@DIGEST]\n\nDownload an image from a registry"
 
-typedef struct PullWait {
-        char *path; /* our transfer, once PullImage answered */
-        /* results seen before or after that, for any transfer: we keep only the one for path */
-        char **finished_paths;
-        char **finished_results; /* "id\nmanifest\nerror" */
-        bool removed_without_result;
-} PullWait;
+typedef struct PullOutput {
+        PullProgress progress;
+        bool quiet;
+        const char *full; /* for the header line, printed once the registry answered */
+        bool header_shown;
+} PullOutput;
 
-static void pull_wait_done(PullWait *w) {
-        free(w->path);
-        strv_free(w->finished_paths);
-        strv_free(w->finished_results);
+/* "latest: Pulling from library/busybox" for "docker.io/library/busybox:latest". */
+static void show_header(PullOutput *o) {
+        const char *path = strchr(o->full, '/') + 1, *at = strchr(path, '@');
+        const char *colon = at ? at : strrchr(path, ':');
+
+        if (o->quiet || o->header_shown)
+                return;
+        o->header_shown = true;
+        printf("%s: Pulling from %.*s\n", colon + 1, (int)(colon - path), path);
 }
 
-static int on_finished(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        PullWait *w = userdata;
-        const char *id, *manifest, *err;
-        char *text = NULL;
-
-        if (sd_bus_message_read(m, "sss", &id, &manifest, &err) < 0)
-                return 0;
-        if (asprintf(&text, "%s\n%s\n%s", id, manifest, err) < 0)
-                return -ENOMEM;
-        if (strv_extend(&w->finished_paths, sd_bus_message_get_path(m)) < 0 ||
-            strv_consume(&w->finished_results, text) < 0)
-                return -ENOMEM;
-        return 0;
-}
-
-static const char *find_result(const PullWait *w) {
-        for (size_t i = 0; w->path && w->finished_paths && w->finished_paths[i]; i++)
-                if (streq(w->finished_paths[i], w->path))
-                        return w->finished_results[i];
-        return NULL;
-}
-
-/* "busybox" → "busybox:latest"; with a tag or digest unchanged. */
-static int with_tag(const char *name, char **ret) {
-        const char *last = strrchr(name, '/');
-
-        if (strchr(name, '@') || strchr(last ? last : name, ':'))
-                *ret = strdup(name);
-        else if (asprintf(ret, "%s:latest", name) < 0)
-                *ret = NULL;
-        return *ret ? 0 : -ENOMEM;
-}
-
-/* Docker's full name: "busybox:latest" → "docker.io/library/busybox:latest". */
-static int full_name(const char *name, char **ret) {
-        const char *slash = strchr(name, '/');
-        bool has_domain = slash && (memchr(name, '.', slash - name) || memchr(name, ':', slash - name) ||
-                                    strncmp(name, "localhost/", 10) == 0);
+static int
+show_layer(const char *digest, const char *status, uint64_t done, uint64_t total, void *userdata) {
+        PullOutput *o = userdata;
         int r;
 
-        if (has_domain)
-                r = asprintf(ret, "%s", name);
-        else if (slash)
-                r = asprintf(ret, "docker.io/%s", name);
-        else
-                r = asprintf(ret, "docker.io/library/%s", name);
-        return r < 0 ? -ENOMEM : 0;
+        if (o->quiet)
+                return 0;
+        show_header(o);
+        r = pull_progress_update(&o->progress, digest, status, done, total);
+        fflush(o->progress.out);
+        return r;
 }
 
 int verb_pull(int argc, char *argv[]) {
         static const struct option options[] = {
                 {"quiet", no_argument, NULL, 'q'},
+                {"platform", required_argument, NULL, 'P'},
                 {"help", no_argument, NULL, 'H'},
                 {},
         };
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_(pull_wait_done) PullWait w = {};
-        _cleanup_free_ char *name = NULL, *full = NULL, *copy = NULL;
-        const char *path, *result;
-        bool quiet = false;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL;
+        _cleanup_(transfer_result_done) TransferResult result = {};
+        _cleanup_free_ char *name = NULL, *full = NULL, *auth = NULL;
+        PullOutput o = {.progress = {.out = stdout}};
+        const char *platform = NULL;
         int c, r;
 
         optind = 0;
         while ((c = next_option(argc, argv, "+q", options)) >= 0)
                 switch (c) {
                 case 'q':
-                        quiet = true;
+                        o.quiet = true;
+                        break;
+                case 'P':
+                        platform = optarg;
                         break;
                 case 'H':
-                        printf("Usage:  berth pull [OPTIONS] NAME[:TAG|@DIGEST]\n\n"
-                               "Download an image from a registry\n\n"
+                        printf(PULL_USAGE
+                               "\n\n"
                                "Options:\n"
-                               "  -q, --quiet   Suppress verbose output\n");
+                               "      --platform string   Set platform if server is multi-platform capable\n"
+                               "  -q, --quiet             Suppress verbose output\n");
                         return EXIT_SUCCESS;
                 default:
                         return EXIT_BERTH_ERROR;
                 }
         if (argc - optind != 1)
-                return log_error("\"berth pull\" requires exactly 1 argument.\nSee 'berth pull --help'.\n\n"
-                                 "Usage:  berth pull [OPTIONS] NAME[:TAG|@DIGEST]\n\n"
-                                 "Download an image from a registry"),
+                return log_error("\"berth pull\" requires exactly 1 argument.\nSee 'berth pull "
+                                 "--help'.\n\n" PULL_USAGE),
                        EXIT_FAILURE;
-        if (with_tag(argv[optind], &name) < 0 || full_name(name, &full) < 0)
+        if (transfer_reference_names(argv[optind], &name, &full) < 0)
                 return log_oom(), EXIT_FAILURE;
+        if (registry_auth_for_reference(argv[optind], &auth) < 0)
+                return log_oom(), EXIT_FAILURE;
+        o.progress.tty = isatty(STDOUT_FILENO);
+        o.full = full;
 
         if (berth_bus_open(&bus) < 0)
                 return EXIT_FAILURE;
-        /* Subscribe before starting, so that a quick result is not missed. */
-        r = sd_bus_match_signal(
-                bus, NULL, BERTH_BUS_NAME, NULL, TRANSFER_IFACE, "Finished", on_finished, &w);
-        if (r < 0)
-                return bus_log_call_error("", NULL, r), EXIT_FAILURE;
-
-        if (!quiet) {
+        if (!o.quiet) {
                 if (!streq(name, argv[optind]))
                         printf("Using default tag: latest\n");
                 fflush(stdout);
         }
-        r = bus_call(
-                bus,
-                BERTH_MANAGER_PATH,
-                BERTH_MANAGER_IFACE,
-                "PullImage",
-                BUS_TIMEOUT_LONG_USEC,
-                NULL,
-                &reply,
-                "sa{sv}",
-                argv[optind],
-                0);
-        if (r < 0)
-                return EXIT_FAILURE;
-        r = sd_bus_message_read(reply, "o", &path);
+        r = sd_bus_message_new_method_call(
+                bus, &call, BERTH_BUS_NAME, BERTH_MANAGER_PATH, BERTH_MANAGER_IFACE, "PullImage");
+        if (r >= 0)
+                r = sd_bus_message_append(call, "s", argv[optind]);
+        if (r >= 0)
+                r = sd_bus_message_open_container(call, 'a', "{sv}");
+        if (r >= 0 && platform)
+                r = sd_bus_message_append(call, "{sv}", "platform", "s", platform);
+        if (r >= 0 && auth)
+                r = sd_bus_message_append(call, "{sv}", "auth", "s", auth);
+        if (r >= 0)
+                r = sd_bus_message_close_container(call);
         if (r < 0)
                 return bus_log_call_error("", NULL, r), EXIT_FAILURE;
-        w.path = strdup(path);
-        if (!w.path)
-                return log_oom(), EXIT_FAILURE;
 
-        while (!(result = find_result(&w))) {
-                r = sd_bus_process(bus, NULL);
-                if (r < 0)
-                        return bus_log_call_error("", NULL, r), EXIT_FAILURE;
-                if (r > 0)
-                        continue;
-                r = sd_bus_wait(bus, UINT64_MAX);
-                if (r < 0)
-                        return bus_log_call_error("", NULL, r), EXIT_FAILURE;
-        }
+        r = transfer_call_and_wait(bus, call, "pull", show_layer, &o, &result);
+        pull_progress_done(&o.progress);
+        if (r == -EINTR)
+                return 130; /* as a shell reports death by SIGINT */
+        if (r < 0)
+                return EXIT_FAILURE;
+        if (!isempty(result.error))
+                return log_error("Error response from daemon: %s", result.error), EXIT_FAILURE;
 
-        copy = strdup(result);
-        if (!copy)
-                return log_oom(), EXIT_FAILURE;
-        char *manifest = strchr(copy, '\n'), *error;
-        if (!manifest || !(error = strchr(manifest + 1, '\n')))
-                return log_error("Error response from daemon: bad transfer result"), EXIT_FAILURE;
-        *manifest++ = 0;
-        *error++ = 0;
-        if (*error)
-                return log_error("Error response from daemon: %s", error), EXIT_FAILURE;
-
-        if (quiet)
+        if (o.quiet)
                 printf("%s\n", full);
-        else
-                printf("Digest: %s\nStatus: Downloaded newer image for %s\n%s\n", manifest, name, full);
+        else {
+                show_header(&o);
+                printf("Digest: %s\nStatus: %s for %s\n%s\n",
+                       result.digest,
+                       result.updated ? "Downloaded newer image" : "Image is up to date",
+                       name,
+                       full);
+        }
         return EXIT_SUCCESS;
 }

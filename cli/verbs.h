@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <systemd/sd-bus.h>
 
+#include "container-list.h"
+
 /* Each verb gets its own argv (argv[0] = the verb's name) and returns the process exit status. */
 
 int verb_run(int argc, char *argv[]);
@@ -37,19 +39,30 @@ int verb_history(int argc, char *argv[]);
 int verb_load(int argc, char *argv[]);
 int verb_import(int argc, char *argv[]);
 int verb_pull(int argc, char *argv[]);
+int verb_search(int argc, char *argv[]);
+/* verbs-login.c */
+int verb_login(int argc, char *argv[]);
+int verb_logout(int argc, char *argv[]);
+int verb_save(int argc, char *argv[]);
+int verb_push(int argc, char *argv[]);
 
 /* One image of Manager.ListImages. */
 typedef struct ImageRow {
-        char *id; /* "sha256:…" */
-        char **tags;
+        char *id;       /* "sha256:…" */
+        char **tags;    /* familiar: "busybox:latest" */
+        char **digests; /* familiar: "busybox@sha256:…" */
         uint64_t created;
         uint64_t size;
+        char **labels; /* key, value, key, value, … */
 } ImageRow;
 /* Calls ListImages; the rows come newest first. Logs its errors. */
 int image_list_fetch(sd_bus *bus, ImageRow **ret, size_t *ret_n);
 void image_rows_free(ImageRow *rows, size_t n);
+/* A ps row as JSON (ID, Image, Command, RunningFor, Status, Names, …), as ps --format json prints it. */
+cJSON *container_row_json(const ContainerRow *c, bool trunc, uint64_t now);
 /* The Docker-shaped inspect object of the image at path (inspect falls back to images). */
 int image_inspect_json(sd_bus *bus, const char *path, sd_bus_error *error, cJSON **ret);
 
 int verb_version(int argc, char *argv[]);
 int verb_info(int argc, char *argv[]);
+int verb_system_df(int argc, char *argv[]);

@@ -6,6 +6,7 @@
 #include "log.h"
 #include "reference.h"
 #include "strv.h"
+#include "worker.h"
 
 static void image_listp(Image ***l) {
         /* image_store_list()'s array is NULL-terminated. */
@@ -71,6 +72,32 @@ static int image_from_path(Manager *m, const char *path, Image **ret) {
         return image_store_get(m->image_store, id, ret);
 }
 
+/* An "a{ss}" of key, value pairs. */
+static int append_pairs(sd_bus_message *reply, char **pairs) {
+        int r;
+
+        r = sd_bus_message_open_container(reply, 'a', "{ss}");
+        if (r < 0)
+                return r;
+        for (char **p = pairs; p && p[0] && p[1]; p += 2) {
+                r = sd_bus_message_append(reply, "{ss}", p[0], p[1]);
+                if (r < 0)
+                        return r;
+        }
+        return sd_bus_message_close_container(reply);
+}
+
+/* References in Docker's short form ("busybox:latest", "busybox@sha256:…"). */
+static int append_familiar(sd_bus_message *reply, char **refs) {
+        _cleanup_strv_free_ char **familiar = NULL;
+        int r;
+
+        r = strv_map(refs, reference_familiar, &familiar);
+        if (r < 0)
+                return r;
+        return sd_bus_message_append_strv(reply, familiar);
+}
+
 static int property_get_image(
         sd_bus *bus,
         const char *path,
@@ -90,15 +117,38 @@ static int property_get_image(
 
         if (streq(property, "Id"))
                 return sd_bus_message_append(reply, "s", image->id);
-        if (streq(property, "RepoTags")) {
-                _cleanup_strv_free_ char **tags = NULL;
-                r = strv_map(image->repo_tags, reference_familiar, &tags);
-                if (r < 0)
-                        return r;
-                return sd_bus_message_append_strv(reply, tags);
-        }
+        if (streq(property, "RepoTags"))
+                return append_familiar(reply, image->repo_tags);
+        if (streq(property, "RepoDigests"))
+                return append_familiar(reply, image->repo_digests);
         if (streq(property, "Created"))
                 return sd_bus_message_append(reply, "t", cfg->created_usec);
+        if (streq(property, "CreatedNSec"))
+                return sd_bus_message_append(reply, "t", cfg->created_nsec);
+        if (streq(property, "Author"))
+                return sd_bus_message_append(reply, "s", cfg->author ?: "");
+        if (streq(property, "Comment"))
+                return sd_bus_message_append(reply, "s", cfg->comment ?: "");
+        if (streq(property, "Variant"))
+                return sd_bus_message_append(reply, "s", cfg->variant ?: "");
+        if (streq(property, "Labels"))
+                return append_pairs(reply, cfg->labels);
+        if (streq(property, "ExposedPorts"))
+                return sd_bus_message_append_strv(reply, cfg->exposed_ports);
+        if (streq(property, "Volumes"))
+                return sd_bus_message_append_strv(reply, cfg->volumes);
+        if (streq(property, "HealthcheckTest"))
+                return sd_bus_message_append_strv(reply, cfg->healthcheck.test);
+        if (streq(property, "HealthcheckInterval"))
+                return sd_bus_message_append(reply, "t", cfg->healthcheck.interval_ns);
+        if (streq(property, "HealthcheckTimeout"))
+                return sd_bus_message_append(reply, "t", cfg->healthcheck.timeout_ns);
+        if (streq(property, "HealthcheckStartPeriod"))
+                return sd_bus_message_append(reply, "t", cfg->healthcheck.start_period_ns);
+        if (streq(property, "HealthcheckRetries"))
+                return sd_bus_message_append(reply, "i", (int32_t)cfg->healthcheck.retries);
+        if (streq(property, "LayerDirectories"))
+                return sd_bus_message_append_strv(reply, image->layer_dirs);
         if (streq(property, "Size"))
                 return sd_bus_message_append(reply, "t", image->size);
         if (streq(property, "Architecture"))
@@ -129,10 +179,23 @@ const sd_bus_vtable bus_image_vtable[] = {
         SD_BUS_VTABLE_START(0),
         IMAGE_PROPERTY("Id", "s"),
         IMAGE_PROPERTY("RepoTags", "as"),
+        IMAGE_PROPERTY("RepoDigests", "as"),
         IMAGE_PROPERTY("Created", "t"),
+        IMAGE_PROPERTY("CreatedNSec", "t"),
         IMAGE_PROPERTY("Size", "t"),
         IMAGE_PROPERTY("Architecture", "s"),
+        IMAGE_PROPERTY("Variant", "s"),
         IMAGE_PROPERTY("Os", "s"),
+        IMAGE_PROPERTY("Author", "s"),
+        IMAGE_PROPERTY("Comment", "s"),
+        IMAGE_PROPERTY("Labels", "a{ss}"),
+        IMAGE_PROPERTY("ExposedPorts", "as"),
+        IMAGE_PROPERTY("Volumes", "as"),
+        IMAGE_PROPERTY("HealthcheckTest", "as"),
+        IMAGE_PROPERTY("HealthcheckInterval", "t"),
+        IMAGE_PROPERTY("HealthcheckTimeout", "t"),
+        IMAGE_PROPERTY("HealthcheckStartPeriod", "t"),
+        IMAGE_PROPERTY("HealthcheckRetries", "i"),
         IMAGE_PROPERTY("Env", "as"),
         IMAGE_PROPERTY("Cmd", "as"),
         IMAGE_PROPERTY("Entrypoint", "as"),
@@ -140,6 +203,7 @@ const sd_bus_vtable bus_image_vtable[] = {
         IMAGE_PROPERTY("User", "s"),
         IMAGE_PROPERTY("StopSignal", "s"),
         IMAGE_PROPERTY("Layers", "as"),
+        IMAGE_PROPERTY("LayerDirectories", "as"),
         SD_BUS_VTABLE_END,
 };
 
@@ -228,30 +292,32 @@ int bus_image_method_list(sd_bus_message *msg, void *userdata, sd_bus_error *err
         if (r < 0)
                 return r;
 
-        r = bus_array_reply_new(msg, "(sastto)", &reply);
+        r = bus_array_reply_new(msg, "(sasasttoa{ss})", &reply);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < n; i++) {
-                _cleanup_strv_free_ char **tags = NULL;
                 _cleanup_free_ char *path = NULL;
 
-                r = strv_map(images[i]->repo_tags, reference_familiar, &tags);
-                if (r < 0)
-                        return r;
                 r = image_path(images[i]->id, &path);
                 if (r < 0)
                         return r;
-                r = sd_bus_message_open_container(reply, 'r', "sastto");
+                r = sd_bus_message_open_container(reply, 'r', "sasasttoa{ss}");
                 if (r < 0)
                         return r;
                 r = sd_bus_message_append(reply, "s", images[i]->id);
                 if (r < 0)
                         return r;
-                r = sd_bus_message_append_strv(reply, tags);
+                r = append_familiar(reply, images[i]->repo_tags);
+                if (r < 0)
+                        return r;
+                r = append_familiar(reply, images[i]->repo_digests);
                 if (r < 0)
                         return r;
                 r = sd_bus_message_append(
                         reply, "tto", images[i]->config.created_usec, images[i]->size, path);
+                if (r < 0)
+                        return r;
+                r = append_pairs(reply, images[i]->config.labels);
                 if (r < 0)
                         return r;
                 r = sd_bus_message_close_container(reply);
@@ -290,51 +356,125 @@ static void emit_load_events(Manager *m, char **loaded) {
         }
 }
 
-/* The store logged why it refused the input; that reason is what the caller needs to read. */
-static int image_error(sd_bus_error *error, int r, const char *what) {
-        const char *reason = log_first_error();
+/* A load or import: the archive is read by a worker process, so that berthd's loop goes on while a large
+ * or slow archive comes in (a "berth save | berth load" pipe needs SaveImages served meanwhile). */
+typedef struct ArchiveJob {
+        Manager *manager;
+        sd_bus_message *call; /* answered when the worker is done; it also holds the fd */
+        char **images_before;
+        int fd;
+        const char *reference; /* import only; points into call */
+} ArchiveJob;
 
-        if (reason)
-                return sd_bus_error_setf(error, BERTH_ERROR_INVALID_IMAGE, "%s: %s", what, reason);
-        errno = -r;
-        return sd_bus_error_setf(error, BERTH_ERROR_INVALID_IMAGE, "%s: %m", what);
+static ArchiveJob *archive_job_free(ArchiveJob *j) {
+        if (!j)
+                return NULL;
+        sd_bus_message_unref(j->call);
+        strv_free(j->images_before);
+        free(j);
+        return NULL;
+}
+DEFINE_TRIVIAL_CLEANUP_FUNC(ArchiveJob *, archive_job_free);
+
+static int archive_job_start(
+        sd_bus_message *msg, Manager *m, const char *reference, WorkerFunction run, WorkerDone done) {
+        _cleanup_(archive_job_freep) ArchiveJob *j = NULL;
+        Worker *w;
+        int r;
+
+        j = calloc(1, sizeof(ArchiveJob));
+        if (!j)
+                return -ENOMEM;
+        *j = (ArchiveJob){.manager = m, .call = sd_bus_message_ref(msg), .reference = reference};
+        r = sd_bus_message_rewind(msg, true);
+        if (r >= 0)
+                r = sd_bus_message_read(msg, "h", &j->fd);
+        if (r < 0)
+                return r;
+        r = list_image_ids(m->image_store, &j->images_before);
+        if (r < 0)
+                return r;
+        r = worker_start(m->event, run, done, j, &w);
+        if (r < 0)
+                return r;
+        TAKE_PTR(j);
+        return 1;
+}
+
+static int load_run(void *userdata, char **ret_result) {
+        ArchiveJob *j = userdata;
+        _cleanup_strv_free_ char **loaded = NULL;
+        int r;
+
+        r = image_store_load_archive(j->manager->image_store, j->fd, &loaded);
+        if (r < 0)
+                return r;
+        *ret_result = strv_join(loaded, "\n");
+        return *ret_result ? 0 : -ENOMEM;
+}
+
+static void load_done(int error, const char *text, void *userdata) {
+        _cleanup_(archive_job_freep) ArchiveJob *j = userdata;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_strv_free_ char **loaded = NULL;
+        _cleanup_free_ char *copy = NULL;
+        char *p, *name;
+        int r;
+
+        if (error < 0) {
+                (void)sd_bus_reply_method_errorf(
+                        j->call, BERTH_ERROR_INVALID_IMAGE, "Failed to load the image archive: %s", text);
+                return;
+        }
+        copy = strdup(text);
+        if (!copy)
+                return (void)sd_bus_reply_method_errno(j->call, ENOMEM, NULL);
+        for (p = copy; (name = strsep(&p, "\n"));)
+                if (!isempty(name) && strv_extend(&loaded, name) < 0)
+                        return (void)sd_bus_reply_method_errno(j->call, ENOMEM, NULL);
+
+        emit_new_images(j->manager, j->images_before);
+        emit_load_events(j->manager, loaded);
+
+        r = sd_bus_message_new_method_return(j->call, &reply);
+        if (r >= 0)
+                r = sd_bus_message_append_strv(reply, loaded);
+        if (r >= 0)
+                r = sd_bus_send(NULL, reply, NULL);
+        if (r < 0)
+                log_warning_errno(r, "Cannot answer LoadImages: %m");
 }
 
 int bus_image_method_load(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_strv_free_ char **loaded = NULL, **before = NULL;
-        Manager *m = userdata;
-        int fd, r;
+        return archive_job_start(msg, userdata, NULL, load_run, load_done);
+}
 
-        r = sd_bus_message_read(msg, "h", &fd);
-        if (r < 0)
-                return r;
+static int import_run(void *userdata, char **ret_result) {
+        ArchiveJob *j = userdata;
+        return image_store_import_rootfs(j->manager->image_store, j->fd, j->reference, ret_result);
+}
 
-        r = list_image_ids(m->image_store, &before);
-        if (r < 0)
-                return r;
+static void import_done(int error, const char *text, void *userdata) {
+        _cleanup_(archive_job_freep) ArchiveJob *j = userdata;
 
-        log_reset_first_error();
-        r = image_store_load_archive(m->image_store, fd, &loaded);
-        if (r < 0)
-                return image_error(error, r, "Failed to load the image archive");
-
-        emit_new_images(m, before);
-        emit_load_events(m, loaded);
-
-        r = sd_bus_message_new_method_return(msg, &reply);
-        if (r < 0)
-                return r;
-        r = sd_bus_message_append_strv(reply, loaded);
-        if (r < 0)
-                return r;
-        return sd_bus_send(NULL, reply, NULL);
+        if (error < 0) {
+                (void)sd_bus_reply_method_errorf(
+                        j->call, BERTH_ERROR_INVALID_IMAGE, "Failed to import the tarball: %s", text);
+                return;
+        }
+        emit_new_images(j->manager, j->images_before);
+        manager_emit_event(
+                j->manager,
+                "image",
+                "import",
+                text,
+                "name",
+                isempty(j->reference) ? text : j->reference,
+                NULL);
+        (void)sd_bus_reply_method_return(j->call, "s", text);
 }
 
 int bus_image_method_import(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
-        _cleanup_strv_free_ char **before = NULL;
-        _cleanup_free_ char *id = NULL;
-        Manager *m = userdata;
         const char *ref;
         int fd, r;
 
@@ -344,18 +484,5 @@ int bus_image_method_import(sd_bus_message *msg, void *userdata, sd_bus_error *e
         r = bus_read_string(msg, "reference", &ref, error);
         if (r < 0)
                 return r;
-
-        r = list_image_ids(m->image_store, &before);
-        if (r < 0)
-                return r;
-
-        log_reset_first_error();
-        r = image_store_import_rootfs(m->image_store, fd, ref, &id);
-        if (r < 0)
-                return image_error(error, r, "Failed to import the tarball");
-
-        emit_new_images(m, before);
-        manager_emit_event(m, "image", "import", id, "name", isempty(ref) ? id : ref, NULL);
-
-        return sd_bus_reply_method_return(msg, "s", id);
+        return archive_job_start(msg, userdata, ref, import_run, import_done);
 }

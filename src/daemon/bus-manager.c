@@ -2,10 +2,16 @@
 #include <stddef.h>
 
 #include "bus-container.h"
+#include "bus-disk-usage.h"
 #include "bus-errors.h"
 #include "bus-image-remove.h"
+#include "bus-image-save.h"
+#include "bus-image-search.h"
 #include "bus-image.h"
+#include "bus-login.h"
 #include "bus-manager.h"
+#include "bus-pull.h"
+#include "bus-push.h"
 #include "bus-transfer.h"
 #include "bus-util.h"
 #include "container-create.h"
@@ -79,6 +85,12 @@ static int read_option(sd_bus_message *m, const char *key, void *userdata, sd_bu
                  offsetof(ContainerCreateOptions, health.retries),
                  offsetof(ContainerCreateOptions, health.has_retries)},
                 {"HealthOnFailure", "s", offsetof(ContainerCreateOptions, health.on_failure)},
+                {"CapAdd", "as", offsetof(ContainerCreateOptions, security.cap_add)},
+                {"CapDrop", "as", offsetof(ContainerCreateOptions, security.cap_drop)},
+                {"Privileged", "b", offsetof(ContainerCreateOptions, security.privileged)},
+                {"SecurityOpt", "as", offsetof(ContainerCreateOptions, security.security_opt)},
+                {"ReadonlyRootfs", "b", offsetof(ContainerCreateOptions, security.readonly_rootfs)},
+                {"Tmpfs", "as", offsetof(ContainerCreateOptions, security.tmpfs)},
         };
         ContainerCreateOptions *o = userdata;
         int r;
@@ -268,7 +280,7 @@ const sd_bus_vtable bus_manager_vtable[] = {
         SD_BUS_METHOD_WITH_ARGS(
                 "ListImages",
                 SD_BUS_NO_ARGS,
-                SD_BUS_RESULT("a(sastto)", images),
+                SD_BUS_RESULT("a(sasasttoa{ss})", images),
                 bus_image_method_list,
                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS(
@@ -276,6 +288,12 @@ const sd_bus_vtable bus_manager_vtable[] = {
                 SD_BUS_ARGS("h", archive),
                 SD_BUS_RESULT("as", loaded),
                 bus_image_method_load,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "SaveImages",
+                SD_BUS_ARGS("as", names, "h", archive, "s", format, "a{sv}", options),
+                SD_BUS_NO_RESULT,
+                bus_image_method_save,
                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS(
                 "ImportImage",
@@ -302,6 +320,18 @@ const sd_bus_vtable bus_manager_vtable[] = {
                 bus_image_method_prune,
                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS(
+                "SearchImages",
+                SD_BUS_ARGS("s", term, "u", limit, "a{sv}", options),
+                SD_BUS_RESULT("a(ssubb)", results),
+                bus_image_method_search,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "GetDiskUsage",
+                SD_BUS_NO_ARGS,
+                SD_BUS_RESULT("t", layers_size, "a(sastttu)", images, "a(st)", containers),
+                bus_method_get_disk_usage,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
                 "GetImageHistory",
                 SD_BUS_ARGS("s", name),
                 SD_BUS_RESULT("a(sttss)", history),
@@ -311,7 +341,19 @@ const sd_bus_vtable bus_manager_vtable[] = {
                 "PullImage",
                 SD_BUS_ARGS("s", reference, "a{sv}", options),
                 SD_BUS_RESULT("o", transfer),
-                bus_transfer_method_pull,
+                bus_pull_method_pull_image,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "PushImage",
+                SD_BUS_ARGS("s", reference, "a{sv}", options),
+                SD_BUS_RESULT("o", transfer),
+                bus_push_method_push_image,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "Login",
+                SD_BUS_ARGS("s", server, "s", username, "s", password, "a{sv}", options),
+                SD_BUS_RESULT("s", status, "s", auth),
+                bus_method_login,
                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_SIGNAL_WITH_ARGS("ContainerNew", SD_BUS_ARGS("s", id, "o", container), 0),
         SD_BUS_SIGNAL_WITH_ARGS("ContainerRemoved", SD_BUS_ARGS("s", id, "o", container), 0),

@@ -35,6 +35,26 @@ int bus_read_strv(sd_bus_message *m, const char *what, char ***ret, sd_bus_error
         return 0;
 }
 
+int bus_read_string_variant(sd_bus_message *m, const char *key, char **ret, sd_bus_error *error) {
+        const char *value = NULL;
+        int r;
+
+        r = sd_bus_message_enter_container(m, 'v', "s");
+        if (r == -ENXIO)
+                return sd_bus_error_setf(
+                        error, BERTH_ERROR_INVALID_ARGUMENT, "Option %s must be a string.", key);
+        if (r < 0)
+                return r;
+        r = bus_read_string(m, key, &value, error);
+        if (r < 0)
+                return r;
+        free(*ret);
+        *ret = NULL;
+        if (!isempty(value) && !(*ret = strdup(value)))
+                return -ENOMEM;
+        return sd_bus_message_exit_container(m);
+}
+
 int bus_read_dict(sd_bus_message *m, bus_dict_entry_t entry, void *userdata, sd_bus_error *error) {
         int r;
 

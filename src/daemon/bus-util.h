@@ -21,6 +21,10 @@ int bus_read_string(sd_bus_message *m, const char *what, const char **ret, sd_bu
 /* Reads an "as"; over BUS_STRV_MAX entries or an entry over BUS_STRING_MAX sets InvalidArgument. */
 int bus_read_strv(sd_bus_message *m, const char *what, char ***ret, sd_bus_error *error);
 
+/* Reads the "s" variant of an a{sv} entry (bus_read_dict()) into *ret, replacing what was there; "" gives
+ * NULL. Another type sets InvalidArgument naming key. */
+int bus_read_string_variant(sd_bus_message *m, const char *key, char **ret, sd_bus_error *error);
+
 /* Reads an "a{sv}": entry() is called with the message at each entry's variant, which it must read or
  * skip; a negative return stops the reading. */
 typedef int (*bus_dict_entry_t)(sd_bus_message *m, const char *key, void *userdata, sd_bus_error *error);

@@ -30,6 +30,7 @@ void container_create_options_done(ContainerCreateOptions *o) {
         free(o->user);
         free(o->restart_policy);
         health_options_done(&o->health);
+        container_security_options_done(&o->security);
 }
 
 static int pick_name(Manager *m, char **ret) {
@@ -96,7 +97,9 @@ int container_create(
         _cleanup_free_ char *id = NULL, *name = NULL;
         _cleanup_json_ cJSON *spec = NULL;
         _cleanup_(container_health_freep) ContainerHealth *health = NULL;
-        _cleanup_free_ char *health_message = NULL;
+        _cleanup_free_ char *health_message = NULL, *security_error = NULL;
+        _cleanup_(container_security_done) ContainerSecurity security = {};
+        SeccompHost host;
         const char *cwd, *user;
         RestartPolicy policy;
         Container *other;
@@ -135,6 +138,15 @@ int container_create(
                 if (!strchr(*e, '=') || **e == '=')
                         return sd_bus_error_setf(
                                 error, BERTH_ERROR_INVALID_ARGUMENT, "Invalid environment variable: %s", *e);
+        r = seccomp_host_native(&host);
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, r, "Failed to identify the kernel: %m");
+        r = container_security_resolve(
+                &o->security, capabilities_available(), &host, &security, &security_error);
+        if (r == -EINVAL)
+                return sd_bus_error_set(error, BERTH_ERROR_INVALID_ARGUMENT, security_error);
+        if (r < 0)
+                return r;
 
         r = image_store_get(m->image_store, image, &img);
         if (r == -ENOENT)
@@ -230,6 +242,7 @@ int container_create(
                 .run_dir = c->run_dir,
                 .terminal = c->tty,
                 .open_stdin = c->open_stdin,
+                .security = &security,
         };
         r = oci_spec_build(&p, &spec);
         if (r == -EINVAL)

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <systemd/sd-bus.h>
 
+#include "container-security.h"
 #include "container.h"
 #include "health-check.h"
 
@@ -19,7 +20,8 @@ typedef struct ContainerCreateOptions {
         bool auto_remove;
         bool tty, open_stdin;
         char *restart_policy;
-        HealthOptions health; /* HealthTest, HealthInterval, … */
+        HealthOptions health;              /* HealthTest, HealthInterval, … */
+        ContainerSecurityOptions security; /* CapAdd, CapDrop, Privileged, SecurityOpt, … */
 } ContainerCreateOptions;
 
 void container_create_options_done(ContainerCreateOptions *o);

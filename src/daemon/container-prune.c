@@ -1,30 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <ftw.h>
-#include <stdio.h>
-
-#include "container-lifecycle.h"
 #include "container-prune.h"
+#include "container-lifecycle.h"
+#include "container-size.h"
 #include "log.h"
 #include "strv.h"
-
-static uint64_t du_total;
-
-static int du_one(const char *path, const struct stat *st, int type, struct FTW *ftw) {
-        if (type == FTW_F || type == FTW_SL)
-                du_total += (uint64_t)st->st_blocks * 512U;
-        return 0;
-}
-
-/* The disk the container's writable layer takes (Docker's "reclaimed space"). Single-threaded. */
-static uint64_t upper_dir_size(const Container *c) {
-        _cleanup_free_ char *upper = NULL;
-
-        if (asprintf(&upper, "%s/upper", c->bundle) < 0)
-                return 0;
-        du_total = 0;
-        (void)nftw(upper, du_one, 16, FTW_PHYS);
-        return du_total;
-}
 
 int manager_prune_containers(Manager *m, sd_bus_message *request, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
@@ -39,7 +18,7 @@ int manager_prune_containers(Manager *m, sd_bus_message *request, sd_bus_error *
                 r = strv_extend(&ids, c->id);
                 if (r < 0)
                         return r;
-                space += upper_dir_size(c);
+                space += container_size_rw(c);
                 log_info("Pruning container %s.", c->id);
                 container_destroy(c);
         }

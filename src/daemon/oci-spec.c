@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <stdio.h>
 
+#include "digest.h"
 #include "json-util.h"
 #include "oci-spec.h"
 #include "strv.h"
@@ -143,6 +144,14 @@ static int build_overlay_options(const OciSpecParams *p, char **ret) {
         return 0;
 }
 
+/* A --tmpfs at a default mount's destination replaces it, as in Docker. */
+static bool replaced_by_tmpfs(const OciSpecParams *p, const char *destination) {
+        for (size_t i = 0; i < p->security->n_tmpfs; i++)
+                if (streq(p->security->tmpfs[i].destination, destination))
+                        return true;
+        return false;
+}
+
 static int add_mounts(cJSON *spec, const OciSpecParams *p) {
         _cleanup_free_ char *lower = NULL, *upper = NULL, *work = NULL, *hostname = NULL, *hosts = NULL,
                             *resolv = NULL;
@@ -170,21 +179,71 @@ static int add_mounts(cJSON *spec, const OciSpecParams *p) {
                 "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5", NULL};
         const char *shm_opts[] = {"nosuid", "noexec", "nodev", "mode=1777", "size=65536k", NULL};
         const char *mqueue_opts[] = {"nosuid", "noexec", "nodev", NULL};
-        const char *sys_opts[] = {"nosuid", "noexec", "nodev", "ro", NULL};
+        /* Docker's privileged containers get a writable /sys. */
+        const char *sys_opts[] = {"nosuid", "noexec", "nodev", p->security->privileged ? NULL : "ro", NULL};
         const char *bind_opts[] = {"rbind", "rprivate", NULL};
+        const struct {
+                const char *destination, *type, *source;
+                const char *const *options;
+        } defaults[] = {
+                {"/proc", "proc", "proc", proc_opts},
+                {"/dev", "tmpfs", "tmpfs", dev_opts},
+                {"/dev/pts", "devpts", "devpts", pts_opts},
+                {"/dev/shm", "tmpfs", "shm", shm_opts},
+                {"/dev/mqueue", "mqueue", "mqueue", mqueue_opts},
+                {"/sys", "sysfs", "sysfs", sys_opts},
+                {"/etc/hostname", "bind", hostname, bind_opts},
+                {"/etc/hosts", "bind", hosts, bind_opts},
+                {"/etc/resolv.conf", "bind", resolv, bind_opts},
+        };
 
-        if (add_mount(mounts, "/", "overlay", "overlay", overlay_opts) < 0 ||
-            add_mount(mounts, "/proc", "proc", "proc", proc_opts) < 0 ||
-            add_mount(mounts, "/dev", "tmpfs", "tmpfs", dev_opts) < 0 ||
-            add_mount(mounts, "/dev/pts", "devpts", "devpts", pts_opts) < 0 ||
-            add_mount(mounts, "/dev/shm", "tmpfs", "shm", shm_opts) < 0 ||
-            add_mount(mounts, "/dev/mqueue", "mqueue", "mqueue", mqueue_opts) < 0 ||
-            add_mount(mounts, "/sys", "sysfs", "sysfs", sys_opts) < 0 ||
-            add_mount(mounts, "/etc/hostname", "bind", hostname, bind_opts) < 0 ||
-            add_mount(mounts, "/etc/hosts", "bind", hosts, bind_opts) < 0 ||
-            add_mount(mounts, "/etc/resolv.conf", "bind", resolv, bind_opts) < 0)
+        if (add_mount(mounts, "/", "overlay", "overlay", overlay_opts) < 0)
                 return -ENOMEM;
+        for (size_t i = 0; i < ELEMENTSOF(defaults); i++) {
+                if (replaced_by_tmpfs(p, defaults[i].destination))
+                        continue;
+                r = add_mount(
+                        mounts,
+                        defaults[i].destination,
+                        defaults[i].type,
+                        defaults[i].source,
+                        defaults[i].options);
+                if (r < 0)
+                        return r;
+        }
+        for (size_t i = 0; i < p->security->n_tmpfs; i++) {
+                const TmpfsMount *t = &p->security->tmpfs[i];
+
+                r = add_mount(mounts, t->destination, "tmpfs", "tmpfs", (const char *const *)t->options);
+                if (r < 0)
+                        return r;
+        }
         return 0;
+}
+
+/* process.capabilities: the set in bounding, effective, permitted and inheritable, none ambient. The runtime
+ * gives a process that is not uid 0 no inheritable ones (capabilities.h in src/runtime). */
+static int add_capabilities(cJSON *process, uint64_t capabilities) {
+        static const char *const sets[] = {"bounding", "effective", "permitted", "inheritable"};
+        cJSON *caps, *list;
+
+        caps = cJSON_AddObjectToObject(process, "capabilities");
+        if (!caps)
+                return -ENOMEM;
+        for (size_t i = 0; i < ELEMENTSOF(sets); i++) {
+                list = cJSON_AddArrayToObject(caps, sets[i]);
+                if (!list)
+                        return -ENOMEM;
+                for (int cap = 0; cap < 64; cap++) {
+                        char name[CAPABILITY_NAME_MAX];
+
+                        if (!(capabilities & CAPABILITY_MASK(cap)) || capability_to_name(cap, name) < 0)
+                                continue;
+                        if (!cJSON_AddItemToArray(list, cJSON_CreateString(name)))
+                                return -ENOMEM;
+                }
+        }
+        return cJSON_AddArrayToObject(caps, "ambient") ? 0 : -ENOMEM;
 }
 
 static int add_process(cJSON *spec, const OciSpecParams *p) {
@@ -194,7 +253,10 @@ static int add_process(cJSON *spec, const OciSpecParams *p) {
         if (!process)
                 return -ENOMEM;
         if (!cJSON_AddBoolToObject(process, "terminal", p->terminal) ||
-            !cJSON_AddStringToObject(process, "cwd", p->cwd))
+            !cJSON_AddStringToObject(process, "cwd", p->cwd) ||
+            !cJSON_AddBoolToObject(process, "noNewPrivileges", p->security->no_new_privileges))
+                return -ENOMEM;
+        if (add_capabilities(process, p->security->capabilities) < 0)
                 return -ENOMEM;
 
         user = cJSON_AddObjectToObject(process, "user");
@@ -212,7 +274,7 @@ static int add_process(cJSON *spec, const OciSpecParams *p) {
         return 0;
 }
 
-static int add_linux(cJSON *spec) {
+static int add_linux(cJSON *spec, const ContainerSecurity *security) {
         cJSON *lnx, *ns, *a;
 
         lnx = cJSON_AddObjectToObject(spec, "linux");
@@ -230,6 +292,15 @@ static int add_linux(cJSON *spec) {
                         return -ENOMEM;
         }
 
+        if (security->seccomp) {
+                a = cJSON_Duplicate(security->seccomp, true);
+                if (!a)
+                        return -ENOMEM;
+                cJSON_AddItemToObject(lnx, "seccomp", a);
+        }
+        /* Docker's privileged containers see /proc and /sys unmasked and writable. */
+        if (security->privileged)
+                return 0;
         a = json_from_strv((char **)masked_paths);
         if (!a)
                 return -ENOMEM;
@@ -239,6 +310,23 @@ static int add_linux(cJSON *spec) {
                 return -ENOMEM;
         cJSON_AddItemToObject(lnx, "readonlyPaths", a);
         return 0;
+}
+
+/* The runtime keeps compiled filters by this name (seccomp-cache.h in src/runtime). */
+static int add_seccomp_digest(cJSON *annotations, const cJSON *seccomp) {
+        _cleanup_free_ char *text = NULL;
+        char digest[DIGEST_STRING_LEN + 1];
+        int r;
+
+        if (!seccomp)
+                return 0;
+        text = cJSON_PrintUnformatted(seccomp);
+        if (!text)
+                return -ENOMEM;
+        r = sha256_digest(text, strlen(text), digest);
+        if (r < 0)
+                return r;
+        return cJSON_AddStringToObject(annotations, "org.berth.seccomp-digest", digest) ? 0 : -ENOMEM;
 }
 
 int oci_spec_build(const OciSpecParams *p, cJSON **ret) {
@@ -259,19 +347,22 @@ int oci_spec_build(const OciSpecParams *p, cJSON **ret) {
 
         root = cJSON_AddObjectToObject(spec, "root");
         if (!root || !cJSON_AddStringToObject(root, "path", "rootfs") ||
-            !cJSON_AddBoolToObject(root, "readonly", false))
+            !cJSON_AddBoolToObject(root, "readonly", p->security->readonly_rootfs))
                 return -ENOMEM;
 
         r = add_mounts(spec, p);
         if (r < 0)
                 return r;
-        r = add_linux(spec);
+        r = add_linux(spec, p->security);
         if (r < 0)
                 return r;
 
         annotations = cJSON_AddObjectToObject(spec, "annotations");
         if (!annotations || !cJSON_AddStringToObject(annotations, "org.berth.name", p->name))
                 return -ENOMEM;
+        r = add_seccomp_digest(annotations, p->security->seccomp);
+        if (r < 0)
+                return r;
         if (!isempty(p->user) && !cJSON_AddStringToObject(annotations, "org.berth.user", p->user))
                 return -ENOMEM;
         if (p->run_dir && !cJSON_AddStringToObject(annotations, "org.berth.run-dir", p->run_dir))

@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 
+#include "container-security.h"
 #include "image-store.h"
 
 #define OCI_DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -38,6 +39,7 @@ typedef struct OciSpecParams {
         const char *run_dir;     /* annotation org.berth.run-dir: the runtime's attach socket; may be NULL */
         bool terminal;           /* process.terminal */
         bool open_stdin;         /* annotation org.berth.open-stdin */
+        const ContainerSecurity *security;
 } OciSpecParams;
 
 int oci_spec_build(const OciSpecParams *p, cJSON **ret);

@@ -288,6 +288,11 @@ static int append_unit_properties(sd_bus_message *m, const Container *c) {
                      "rwm",
                      "char-pts",
                      "rwm")) < 0 ||
+            /* For berth-runtime, which lives as long as the container: without glibc's per-thread cache
+             * of freed chunks, malloc_trim() can return the pages that parsing config.json (its seccomp
+             * profile above all) left behind. The container's processes get the spec's environment. */
+            (r = sd_bus_message_append(
+                     m, "(sv)", "Environment", "as", 1, "GLIBC_TUNABLES=glibc.malloc.tcache_count=0")) < 0 ||
             (r = append_string_property(m, "SyslogIdentifier", c->name)) < 0 ||
             (r = append_log_extra_fields(m, c)) < 0 ||
             (r = append_exec(m, "ExecStart", "run", c->bundle)) < 0 ||

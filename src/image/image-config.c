@@ -18,7 +18,13 @@ void image_config_done(ImageConfig *c) {
         free(c->user);
         free(c->stop_signal);
         free(c->architecture);
+        free(c->variant);
         free(c->os);
+        free(c->author);
+        free(c->comment);
+        strv_free(c->labels);
+        strv_free(c->exposed_ports);
+        strv_free(c->volumes);
         strv_free(c->healthcheck.test);
         *c = (ImageConfig){};
 }
@@ -52,10 +58,10 @@ static int parse_2digits(const char *s, int *ret) {
         return 0;
 }
 
-int parse_rfc3339(const char *s, uint64_t *ret_usec) {
+int parse_rfc3339_nsec(const char *s, uint64_t *ret_nsec) {
         struct tm tm = {};
         int year_hi, year_lo, offset_h = 0, offset_m = 0;
-        uint64_t usec = 0, scale = 100000;
+        uint64_t nsec = 0, scale = 100000000;
         const char *p;
         time_t t;
 
@@ -79,7 +85,7 @@ int parse_rfc3339(const char *s, uint64_t *ret_usec) {
                 if (*p < '0' || *p > '9')
                         return -EINVAL;
                 for (; *p >= '0' && *p <= '9'; p++) {
-                        usec += (uint64_t)(*p - '0') * scale;
+                        nsec += (uint64_t)(*p - '0') * scale;
                         scale /= 10;
                 }
         }
@@ -102,7 +108,16 @@ int parse_rfc3339(const char *s, uint64_t *ret_usec) {
         t -= (time_t)offset_h * 3600 + (time_t)offset_m * 60;
         if (t < 0)
                 return -ERANGE;
-        *ret_usec = (uint64_t)t * 1000000U + usec;
+        *ret_nsec = (uint64_t)t * 1000000000U + nsec;
+        return 0;
+}
+
+int parse_rfc3339(const char *s, uint64_t *ret_usec) {
+        uint64_t nsec;
+        int r = parse_rfc3339_nsec(s, &nsec);
+        if (r < 0)
+                return r;
+        *ret_usec = nsec / 1000U;
         return 0;
 }
 
@@ -115,6 +130,44 @@ static int get_strv_checked(const cJSON *o, const char *key, char ***ret) {
 static uint64_t get_nonnegative(const cJSON *o, const char *key) {
         int64_t v = json_get_integer(o, key, 0);
         return v > 0 ? (uint64_t)v : 0;
+}
+
+/* The keys of an object such as config.ExposedPorts or config.Volumes ({"80/tcp": {}}); absent or null is
+ * an empty list. */
+static int get_object_keys(const cJSON *o, const char *key, char ***ret) {
+        const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, key), *e;
+        _cleanup_strv_free_ char **keys = NULL;
+
+        *ret = NULL;
+        if (!m || cJSON_IsNull(m))
+                return 0;
+        if (!cJSON_IsObject(m))
+                return -EBADMSG;
+        cJSON_ArrayForEach (e, m)
+                if (strv_extend(&keys, e->string) < 0)
+                        return -ENOMEM;
+        *ret = TAKE_PTR(keys);
+        return 0;
+}
+
+/* config.Labels: an object of strings, as key, value pairs. */
+static int get_labels(const cJSON *config, char ***ret) {
+        const cJSON *m = cJSON_GetObjectItemCaseSensitive(config, "Labels"), *e;
+        _cleanup_strv_free_ char **pairs = NULL;
+
+        *ret = NULL;
+        if (!m || cJSON_IsNull(m))
+                return 0;
+        if (!cJSON_IsObject(m))
+                return -EBADMSG;
+        cJSON_ArrayForEach (e, m) {
+                if (!cJSON_IsString(e))
+                        return -EBADMSG;
+                if (strv_extend(&pairs, e->string) < 0 || strv_extend(&pairs, e->valuestring) < 0)
+                        return -ENOMEM;
+        }
+        *ret = TAKE_PTR(pairs);
+        return 0;
 }
 
 /* config.Healthcheck: {Test, Interval, Timeout, StartPeriod, Retries}. Whether Test makes sense is the
@@ -173,15 +226,22 @@ int image_config_parse(const char *data, size_t size, ImageConfig *ret_config, c
             (r = strdup_optional(json_get_string(config, "User"), &c.user)) < 0 ||
             (r = strdup_optional(json_get_string(config, "StopSignal"), &c.stop_signal)) < 0 ||
             (r = strdup_optional(json_get_string(root, "architecture"), &c.architecture)) < 0 ||
+            (r = strdup_optional(json_get_string(root, "variant"), &c.variant)) < 0 ||
             (r = strdup_optional(json_get_string(root, "os"), &c.os)) < 0 ||
+            (r = strdup_optional(json_get_string(root, "author"), &c.author)) < 0 ||
+            (r = strdup_optional(json_get_string(root, "comment"), &c.comment)) < 0 ||
+            (r = get_labels(config, &c.labels)) < 0 ||
+            (r = get_object_keys(config, "ExposedPorts", &c.exposed_ports)) < 0 ||
+            (r = get_object_keys(config, "Volumes", &c.volumes)) < 0 ||
             (r = parse_healthcheck(config, &c.healthcheck)) < 0) {
                 image_config_done(&c);
                 return r;
         }
 
         created = json_get_string(root, "created");
-        if (created && parse_rfc3339(created, &c.created_usec) < 0)
-                c.created_usec = 0; /* An odd date is not worth refusing an image for. */
+        if (created && parse_rfc3339_nsec(created, &c.created_nsec) < 0)
+                c.created_nsec = 0; /* An odd date is not worth refusing an image for. */
+        c.created_usec = c.created_nsec / 1000U;
 
         if (ret_config)
                 *ret_config = c;
@@ -197,6 +257,7 @@ OciManifest *oci_manifest_free(OciManifest *m) {
                 return NULL;
         free(m->config_digest);
         strv_free(m->layer_digests);
+        free(m->layer_sizes);
         free(m);
         return NULL;
 }
@@ -234,12 +295,19 @@ int oci_manifest_parse(const char *data, size_t size, OciManifest **ret) {
         if (!cJSON_IsArray(layers))
                 return -EBADMSG;
         cJSON_ArrayForEach (l, layers) {
+                int64_t layer_size = json_get_integer(l, "size", 0);
+                uint64_t *sizes;
+
                 digest = json_get_string(l, "digest");
-                if (!digest_is_valid(digest) || m->n_layers >= IMAGE_LAYERS_MAX)
+                if (!digest_is_valid(digest) || layer_size < 0 || m->n_layers >= IMAGE_LAYERS_MAX)
                         return -EBADMSG;
                 if (strv_extend(&m->layer_digests, digest) < 0)
                         return -ENOMEM;
-                m->n_layers++;
+                sizes = realloc(m->layer_sizes, (m->n_layers + 1) * sizeof(uint64_t));
+                if (!sizes)
+                        return -ENOMEM;
+                m->layer_sizes = sizes;
+                m->layer_sizes[m->n_layers++] = (uint64_t)layer_size;
         }
         if (m->n_layers == 0)
                 return -EBADMSG;
@@ -255,6 +323,7 @@ void oci_descriptor_done(OciDescriptor *d) {
         free(d->image_name);
         free(d->platform_os);
         free(d->platform_architecture);
+        free(d->platform_variant);
         *d = (OciDescriptor){};
 }
 
@@ -313,7 +382,8 @@ int oci_index_parse(const char *data, size_t size, OciDescriptor **ret, size_t *
                             0 ||
                     (r = strdup_optional(json_get_string(platform, "os"), &o->platform_os)) < 0 ||
                     (r = strdup_optional(
-                             json_get_string(platform, "architecture"), &o->platform_architecture)) < 0)
+                             json_get_string(platform, "architecture"), &o->platform_architecture)) < 0 ||
+                    (r = strdup_optional(json_get_string(platform, "variant"), &o->platform_variant)) < 0)
                         goto fail;
         }
 

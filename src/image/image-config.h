@@ -30,7 +30,8 @@ int image_config_parse(const char *data, size_t size, ImageConfig *ret_config, c
 
 typedef struct OciManifest {
         char *config_digest;
-        char **layer_digests; /* bottom first */
+        char **layer_digests;  /* bottom first */
+        uint64_t *layer_sizes; /* the descriptors' sizes (compressed), same order */
         size_t n_layers;
 } OciManifest;
 
@@ -46,6 +47,7 @@ typedef struct OciDescriptor {
         char *image_name;  /* io.containerd.image.name, may be NULL */
         char *platform_os; /* may be NULL */
         char *platform_architecture;
+        char *platform_variant;
 } OciDescriptor;
 
 void oci_descriptor_done(OciDescriptor *d);
@@ -61,5 +63,6 @@ typedef struct DockerManifestEntry {
 void docker_manifest_entries_free(DockerManifestEntry *e, size_t n);
 int docker_manifest_parse(const char *data, size_t size, DockerManifestEntry **ret, size_t *ret_n);
 
-/* RFC 3339 ("2023-05-18T22:34:17.921182404Z", "…+02:00") → µs since the epoch. */
+/* RFC 3339 ("2023-05-18T22:34:17.921182404Z", "…+02:00") → ns / µs since the epoch. */
+int parse_rfc3339_nsec(const char *s, uint64_t *ret_nsec);
 int parse_rfc3339(const char *s, uint64_t *ret_usec);

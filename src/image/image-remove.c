@@ -40,25 +40,12 @@ static uint64_t index_manifest_size(const Index *i, const char *digest) {
         return 0;
 }
 
-int image_store_tag(ImageStore *s, const char *source, const char *target) {
-        _cleanup_close_ int lock_fd = -EBADF;
+/* Points the normalized reference ref at the image source names. */
+static int point_reference(ImageStore *s, const char *source, const char *ref) {
         _cleanup_(image_freep) Image *image = NULL;
-        _cleanup_free_ char *normalized = NULL, *digest = NULL;
         _cleanup_(index_done) Index index = {};
         int r;
 
-        r = reference_normalize(target, &normalized);
-        if (r < 0)
-                return r;
-        r = reference_split(normalized, NULL, NULL, &digest);
-        if (r < 0)
-                return r;
-        if (digest) /* a digest names content, it cannot be pointed elsewhere */
-                return -EINVAL;
-
-        r = image_store_lock(s, &lock_fd);
-        if (r < 0)
-                return r;
         r = image_store_get(s, source, &image);
         if (r < 0)
                 return r == -EINVAL ? -ENOENT : r;
@@ -71,10 +58,42 @@ int image_store_tag(ImageStore *s, const char *source, const char *target) {
                 &index.n,
                 image->manifest_digest,
                 index_manifest_size(&index, image->manifest_digest),
-                (char *const[]){normalized, NULL});
+                (char *const[]){(char *)ref, NULL});
         if (r < 0)
                 return r;
         return oci_index_save(s->images_fd, index.d, index.n);
+}
+
+int image_store_tag(ImageStore *s, const char *source, const char *target) {
+        _cleanup_free_ char *normalized = NULL, *digest = NULL;
+        int r;
+
+        r = reference_normalize(target, &normalized);
+        if (r < 0)
+                return r;
+        r = reference_split(normalized, NULL, NULL, &digest);
+        if (r < 0)
+                return r;
+        if (digest) /* a digest names content, it cannot be pointed elsewhere */
+                return -EINVAL;
+        return point_reference(s, source, normalized);
+}
+
+int image_store_add_repo_digest(ImageStore *s, const char *source, const char *repo_digest) {
+        _cleanup_free_ char *normalized = NULL, *repository = NULL, *digest = NULL, *ref = NULL;
+        int r;
+
+        r = reference_normalize(repo_digest, &normalized);
+        if (r < 0)
+                return r;
+        r = reference_split(normalized, &repository, NULL, &digest);
+        if (r < 0)
+                return r;
+        if (!digest)
+                return -EINVAL;
+        if (asprintf(&ref, "%s@%s", repository, digest) < 0)
+                return -ENOMEM;
+        return point_reference(s, source, ref);
 }
 
 static int line_add(char ***lines, const char *verb, const char *what) {
@@ -95,72 +114,136 @@ static int untagged_line(char ***lines, const char *normalized) {
         return line_add(lines, "Untagged", familiar);
 }
 
-/* Whether name resolves to the image as one of its tags (not by id). */
-static bool name_is_tag(const Image *image, const char *name, char **ret_normalized) {
+/* The references of the image: its tags, then its digest references. */
+static char **image_references(const Image *image) {
+        _cleanup_strv_free_ char **refs = strv_copy(image->repo_tags);
+
+        STRV_FOREACH (d, image->repo_digests)
+                if (strv_extend(&refs, *d) < 0)
+                        return NULL;
+        return refs ? TAKE_PTR(refs) : calloc(1, sizeof(char *));
+}
+
+/* The normalized reference when name names the image by one of its tags or digest references (not by id
+ * or by a manifest digest it was never pulled as). */
+static char *name_as_reference(const Image *image, const char *name) {
         _cleanup_free_ char *normalized = NULL;
 
         if (strncmp(name, DIGEST_PREFIX, STRLEN(DIGEST_PREFIX)) == 0)
-                return false;
+                return NULL;
         if (reference_normalize(name, &normalized) < 0)
+                return NULL;
+        if (!strv_contains(image->repo_tags, normalized) && !strv_contains(image->repo_digests, normalized))
+                return NULL;
+        return TAKE_PTR(normalized);
+}
+
+static bool same_repository(const char *a, const char *b) {
+        _cleanup_free_ char *ra = NULL, *rb = NULL;
+
+        return reference_split(a, &ra, NULL, NULL) >= 0 && reference_split(b, &rb, NULL, NULL) >= 0 &&
+               streq(ra, rb);
+}
+
+/* Docker's rule for rmi by id without -f: at most one tag, and all references in one repository. */
+static bool is_single_reference(const Image *image) {
+        if (strv_length(image->repo_tags) > 1)
                 return false;
-        if (!strv_contains(image->repo_tags, normalized))
-                return false;
-        *ret_normalized = TAKE_PTR(normalized);
+        STRV_FOREACH (d, image->repo_digests)
+                if ((image->repo_tags && !same_repository(*d, image->repo_tags[0])) ||
+                    !same_repository(*d, image->repo_digests[0]))
+                        return false;
         return true;
 }
 
+/* What untagging ref takes along: ref, and when it was the last tag of its repository the digest
+ * references of that repository too, as Docker does. */
+static int references_to_drop(const Image *image, const char *ref, char ***ret) {
+        _cleanup_strv_free_ char **drop = NULL;
+        bool last_tag = !strchr(ref, '@');
+        int r;
+
+        r = strv_extend(&drop, ref);
+        if (r < 0)
+                return r;
+        STRV_FOREACH (t, image->repo_tags)
+                if (!streq(*t, ref) && same_repository(*t, ref))
+                        last_tag = false;
+        STRV_FOREACH (d, image->repo_digests)
+                if (last_tag && same_repository(*d, ref)) {
+                        r = strv_extend(&drop, *d);
+                        if (r < 0)
+                                return r;
+                }
+        *ret = TAKE_PTR(drop);
+        return 0;
+}
+
+static int untag_all(Index *index, char ***lines, char **refs) {
+        int r;
+
+        STRV_FOREACH (ref, refs) {
+                r = untagged_line(lines, *ref);
+                if (r < 0)
+                        return r;
+                for (size_t k = 0; k < index->n;)
+                        if (streq_ptr(index->d[k].ref_name, *ref))
+                                index_drop(index, k);
+                        else
+                                k++;
+        }
+        return 0;
+}
+
 int image_store_remove(ImageStore *s, const char *name, ImageRemoveFlags flags, char ***ret_lines) {
-        _cleanup_close_ int lock_fd = -EBADF;
         _cleanup_(image_freep) Image *image = NULL;
         _cleanup_(index_done) Index index = {};
-        _cleanup_strv_free_ char **lines = NULL;
-        _cleanup_free_ char *tag = NULL;
+        _cleanup_strv_free_ char **lines = NULL, **refs = NULL;
+        _cleanup_free_ char *ref = NULL;
         bool force = flags & IMAGE_REMOVE_FORCE, keep = flags & IMAGE_REMOVE_KEEP_IMAGE;
         uint64_t manifest_size;
         int r;
 
-        r = image_store_lock(s, &lock_fd);
-        if (r < 0)
-                return r;
         r = image_store_get(s, name, &image);
         if (r < 0)
                 return r == -EINVAL ? -ENOENT : r;
         r = oci_index_load(s->images_fd, &index.d, &index.n);
         if (r < 0)
                 return r;
+        refs = image_references(image);
+        if (!refs)
+                return -ENOMEM;
 
-        if (name_is_tag(image, name, &tag) && strv_length(image->repo_tags) > 1) {
-                /* One of several tags: only that tag goes. */
-                for (size_t k = 0; k < index.n;)
-                        if (streq_ptr(index.d[k].ref_name, tag))
-                                index_drop(&index, k);
-                        else
-                                k++;
-                r = untagged_line(&lines, tag);
+        ref = name_as_reference(image, name);
+        if (ref) {
+                _cleanup_strv_free_ char **drop = NULL;
+
+                r = references_to_drop(image, ref, &drop);
                 if (r < 0)
                         return r;
-                r = oci_index_save(s->images_fd, index.d, index.n);
-                if (r < 0)
-                        return r;
-                *ret_lines = TAKE_PTR(lines);
-                return 0;
-        }
-
-        if (!tag && strv_length(image->repo_tags) > 1 && !force)
+                if (strv_length(drop) < strv_length(refs)) {
+                        /* Other references stay: only these go. */
+                        r = untag_all(&index, &lines, drop);
+                        if (r < 0)
+                                return r;
+                        r = oci_index_save(s->images_fd, index.d, index.n);
+                        if (r < 0)
+                                return r;
+                        *ret_lines = TAKE_PTR(lines);
+                        return 0;
+                }
+        } else if (!force && !is_single_reference(image))
                 return -EBUSY; /* referenced in multiple repositories */
         if (keep && !force)
                 return -ETXTBSY; /* a user of the image needs it */
 
         manifest_size = index_manifest_size(&index, image->manifest_digest);
-        /* Every tag goes; the image itself too unless it must stay (untagged). */
-        STRV_FOREACH (t, image->repo_tags) {
-                r = untagged_line(&lines, *t);
-                if (r < 0)
-                        return r;
-        }
+        /* Every reference goes; the image itself too unless it must stay (untagged). */
+        r = untag_all(&index, &lines, refs);
+        if (r < 0)
+                return r;
         for (size_t k = 0; k < index.n;)
-                if (streq(index.d[k].digest, image->manifest_digest) ||
-                    (index.d[k].ref_name && strv_contains(image->repo_tags, index.d[k].ref_name)))
+                if (streq(index.d[k].digest, image->manifest_digest))
                         index_drop(&index, k);
                 else
                         k++;
@@ -177,7 +260,7 @@ int image_store_remove(ImageStore *s, const char *name, ImageRemoveFlags flags, 
         if (r < 0)
                 return r;
         if (!keep) {
-                r = gc_locked(s, NULL);
+                r = image_store_gc(s, NULL);
                 if (r < 0)
                         log_warning_errno(r, "Cannot collect unused blobs and layers: %m");
         }
@@ -355,9 +438,17 @@ int image_store_prune(
         for (size_t i = 0; i < n; i++) {
                 Image *image = images[i];
 
+                _cleanup_strv_free_ char **refs = NULL;
+
+                /* Dangling: no tag (digest references do not count, as in Docker). */
                 if ((!all && image->repo_tags) || strv_contains((char **)keep_ids, image->id))
                         continue;
-                STRV_FOREACH (t, image->repo_tags) {
+                refs = image_references(image);
+                if (!refs) {
+                        r = -ENOMEM;
+                        goto finish;
+                }
+                STRV_FOREACH (t, refs) {
                         _cleanup_free_ char *familiar = NULL;
 
                         r = reference_familiar(*t, &familiar);
@@ -372,7 +463,7 @@ int image_store_prune(
                         goto finish;
                 for (size_t k = 0; k < index.n;)
                         if (streq(index.d[k].digest, image->manifest_digest) ||
-                            (index.d[k].ref_name && strv_contains(image->repo_tags, index.d[k].ref_name)))
+                            (index.d[k].ref_name && strv_contains(refs, index.d[k].ref_name)))
                                 index_drop(&index, k);
                         else
                                 k++;

@@ -45,7 +45,7 @@ typedef struct PendingLayer {
 typedef struct PendingImage {
         char *manifest_digest;
         uint64_t manifest_size;
-        char **tags; /* normalized */
+        char **tags; /* normalized; digest references ("repo@sha256:…") too */
 } PendingImage;
 
 typedef struct Transaction {
@@ -67,6 +67,8 @@ typedef struct Transaction {
  * lock lives as long as the returned fd; a fresh open file description each time, so a forked child
  * never shares its parent's lock. */
 int image_store_lock(ImageStore *store, int *ret_fd);
+/* Removes the staged transactions whose process is gone (a pull worker killed, say). */
+void image_store_remove_dead_transactions(ImageStore *store);
 
 /* Loads the image of one manifest in the store; fails unless its manifest, config and unpacked layers
  * are all present. */
@@ -80,14 +82,28 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Transaction *, transaction_free);
 int transaction_new_file(Transaction *t, char **ret_name, int *ret_fd);
 /* Stages a file of the transaction directory as the blob digest (already verified by the caller). */
 int transaction_add_blob_file(Transaction *t, const char *file, const char *digest);
+/* Stages the file open at fd (verified by the caller) as the blob digest, as a new link to it. */
+int transaction_add_blob_fd(Transaction *t, int fd, const char *digest);
 /* Stages data as a blob; ret_digest gets its digest. */
 int transaction_add_blob_data(
         Transaction *t, const void *data, size_t size, char ret_digest[static DIGEST_STRING_LEN + 1]);
 /* Makes sure the layer chain_id will exist: unpacks the blob at layer_fd unless the store or this
  * transaction has it already. */
 int transaction_add_layer(Transaction *t, int layer_fd, const char *diff_id, const char *chain_id);
+/* The same in steps, for a layer unpacked elsewhere (a pull unpacks while it downloads): whether the store
+ * or this transaction has chain_id already; a new empty layer directory (ret_dir, in the transaction
+ * directory) and its diff/ to unpack into; the unpacked directory staged as chain_id. */
+bool transaction_has_layer(Transaction *t, const char *chain_id);
+int transaction_new_layer_dir(Transaction *t, char **ret_dir, int *ret_diff_fd);
+int transaction_add_layer_dir(
+        Transaction *t, const char *dir, const char *diff_id, const char *chain_id, uint64_t size);
 int transaction_add_image(
         Transaction *t, const char *manifest_digest, uint64_t manifest_size, char *const *tags);
+/* Records repo_digest ("registry/repository@sha256:<hex>", any form reference_normalize() takes) as a
+ * reference of the image staged with manifest_digest: where it was pulled from, shown in RepoDigests. It
+ * stays across tag and untag and goes with the image. -EINVAL: not a digest reference; -ENOENT: no such
+ * image staged. */
+int transaction_add_repo_digest(Transaction *t, const char *manifest_digest, const char *repo_digest);
 int transaction_commit(Transaction *t);
 
 /* Stages an OCI manifest for the config blob and the layer blobs (uncompressed tars) given as (digest,

@@ -22,10 +22,12 @@ Image *image_free(Image *image) {
                 return NULL;
         free(image->id);
         strv_free(image->repo_tags);
+        strv_free(image->repo_digests);
         free(image->manifest_digest);
         image_config_done(&image->config);
         strv_free(image->diff_ids);
         strv_free(image->layer_dirs);
+        free(image->layer_sizes);
         free(image);
         return NULL;
 }
@@ -63,7 +65,7 @@ static void remove_atomic_leftovers(int dir_fd) {
 
 /* Staged transactions that never committed: nothing refers to them. A transaction holds a lock on its
  * directory while it lives (it may be a pull worker's, in another process): those stay. */
-static void remove_dead_transactions(ImageStore *s) {
+void image_store_remove_dead_transactions(ImageStore *s) {
         _cleanup_closedir_ DIR *d = NULL;
         struct dirent *de;
         int fd;
@@ -94,7 +96,7 @@ static void remove_dead_transactions(ImageStore *s) {
 static void collect_leftovers(ImageStore *s) {
         _cleanup_close_ int blobs_fd = -EBADF;
 
-        remove_dead_transactions(s);
+        image_store_remove_dead_transactions(s);
         remove_atomic_leftovers(s->images_fd);
         blobs_fd = openat(s->images_fd, "blobs/sha256", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (blobs_fd >= 0)
@@ -213,7 +215,8 @@ int image_store_load_manifest(ImageStore *s, const char *manifest_digest, Image 
                 return r;
         image->id = strdup(manifest->config_digest);
         image->manifest_digest = strdup(manifest_digest);
-        if (!image->id || !image->manifest_digest)
+        image->layer_sizes = calloc(strv_length(image->diff_ids), sizeof(uint64_t));
+        if (!image->id || !image->manifest_digest || !image->layer_sizes)
                 return -ENOMEM;
 
         STRV_FOREACH (d, image->diff_ids) {
@@ -226,6 +229,7 @@ int image_store_load_manifest(ImageStore *s, const char *manifest_digest, Image 
                 r = layer_size(s, chain, &layer_bytes);
                 if (r < 0)
                         return r;
+                image->layer_sizes[d - image->diff_ids] = layer_bytes;
                 image->size += layer_bytes;
                 if (asprintf(&dir, "%s/" LAYERS_DIR "/%s/" LAYER_DIFF_DIR, s->state_dir, digest_hex(chain)) <
                     0)
@@ -285,10 +289,16 @@ static int images_load_all(ImageStore *s, Image ***ret, size_t *ret_n) {
                                 images[n++] = found = image;
                         }
                 }
-                if (index[i].ref_name && !strv_contains(found->repo_tags, index[i].ref_name)) {
-                        r = strv_extend(&found->repo_tags, index[i].ref_name);
-                        if (r < 0)
-                                goto fail;
+                if (index[i].ref_name) {
+                        /* Tags and digest references ("repo@sha256:…") share the index, as in Docker's
+                         * reference store. */
+                        char ***refs =
+                                strchr(index[i].ref_name, '@') ? &found->repo_digests : &found->repo_tags;
+                        if (!strv_contains(*refs, index[i].ref_name)) {
+                                r = strv_extend(refs, index[i].ref_name);
+                                if (r < 0)
+                                        goto fail;
+                        }
                 }
         }
 
@@ -355,10 +365,13 @@ int image_store_get(ImageStore *s, const char *name, Image **ret) {
         if (r < 0)
                 return r;
 
-        /* A name wins over an id prefix, as in Docker. */
+        /* A name wins over an id prefix, as in Docker. A digest reference names the image it was pulled
+         * or pushed as, else the image with that manifest. */
         for (size_t i = 0; i < n && normalized && !match; i++)
-                if (digest ? streq(images[i]->manifest_digest, digest)
-                           : strv_contains(images[i]->repo_tags, normalized))
+                if (strv_contains(digest ? images[i]->repo_digests : images[i]->repo_tags, normalized))
+                        match = images[i];
+        for (size_t i = 0; i < n && digest && !match; i++)
+                if (streq(images[i]->manifest_digest, digest))
                         match = images[i];
         for (size_t i = 0; i < n && id_prefix && !match; i++) {
                 const char *hex = digest_hex(images[i]->id);

@@ -29,19 +29,28 @@ typedef struct ImageConfig {
         char *user;
         char *stop_signal;
         char *architecture;
+        char *variant;
         char *os;
+        char *author;
+        char *comment;
+        char **labels;         /* key, value, key, value, … (config.Labels) */
+        char **exposed_ports;  /* "80/tcp", … (the keys of config.ExposedPorts) */
+        char **volumes;        /* "/data", … (the keys of config.Volumes) */
         uint64_t created_usec; /* µs since the epoch, 0 if the image does not say */
+        uint64_t created_nsec; /* the same in ns, as docker inspect prints it */
         ImageHealthcheck healthcheck;
 } ImageConfig;
 
 typedef struct Image {
         char *id;              /* "sha256:<hex>": digest of the config blob */
         char **repo_tags;      /* normalized: "docker.io/library/busybox:latest" */
+        char **repo_digests;   /* normalized: "docker.io/library/busybox@sha256:<hex>", where it came from */
         char *manifest_digest; /* "sha256:<hex>" */
         ImageConfig config;
-        char **diff_ids;   /* "sha256:<hex>" each, bottom layer first */
-        char **layer_dirs; /* absolute paths of the unpacked layer directories, bottom layer first */
-        uint64_t size;     /* bytes of the unpacked layers */
+        char **diff_ids;       /* "sha256:<hex>" each, bottom layer first */
+        char **layer_dirs;     /* absolute paths of the unpacked layer directories, bottom layer first */
+        uint64_t *layer_sizes; /* bytes of each unpacked layer, as layer_dirs */
+        uint64_t size;         /* bytes of the unpacked layers */
 } Image;
 
 Image *image_free(Image *image);

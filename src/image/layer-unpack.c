@@ -403,16 +403,12 @@ static int unpack_entry(
         }
 }
 
-int layer_unpack(int in_fd, int dir_fd, const LayerLimits *limits, uint64_t *ret_size) {
-        _cleanup_(archive_read_freep) struct archive *a = NULL;
+/* Unpacks the entries of the tar reader a into dir_fd. */
+static int unpack_entries(struct archive *a, int dir_fd, const LayerLimits *limits, uint64_t *ret_size) {
         DirTimes *dirs = NULL;
         size_t n_dirs = 0;
         uint64_t entries = 0, size_left = limits->max_unpacked_size;
         int r;
-
-        r = open_layer_reader(in_fd, false, &a);
-        if (r < 0)
-                return r;
 
         for (;;) {
                 _cleanup_free_ char *path = NULL;
@@ -443,6 +439,13 @@ int layer_unpack(int in_fd, int dir_fd, const LayerLimits *limits, uint64_t *ret
                         continue; /* The root directory is ours. */
 
                 r = unpack_entry(a, e, dir_fd, path, &size_left, &dirs, &n_dirs);
+                if (r == -EFBIG) {
+                        log_error_errno(
+                                r,
+                                "Layer unpacks to more than %" PRIu64 " bytes: refused.",
+                                limits->max_unpacked_size);
+                        goto finish;
+                }
                 if (r < 0) {
                         log_error_errno(r, "Cannot unpack layer entry \"%s\": %m", path);
                         goto finish;
@@ -455,5 +458,124 @@ int layer_unpack(int in_fd, int dir_fd, const LayerLimits *limits, uint64_t *ret
         r = 0;
 finish:
         dir_times_free(dirs, n_dirs);
+        return r;
+}
+
+int layer_unpack(int in_fd, int dir_fd, const LayerLimits *limits, uint64_t *ret_size) {
+        _cleanup_(archive_read_freep) struct archive *a = NULL;
+        int r;
+
+        r = open_layer_reader(in_fd, false, &a);
+        if (r < 0)
+                return r;
+        return unpack_entries(a, dir_fd, limits, ret_size);
+}
+
+/* Two readers in a row: raw (the blob, decompressed by its filters) feeds tar through tar_read(), which
+ * hashes the tar stream on the way: the DiffID, with no second pass and no copy of the tar on disk. */
+typedef struct StreamState {
+        LayerReadFunction read;
+        void *userdata;
+        struct archive *raw;
+        Sha256 *hash;
+        uint64_t budget;
+        int error;
+        char in[TAR_READ_BLOCK_SIZE];
+        char out[TAR_READ_BLOCK_SIZE];
+} StreamState;
+
+static la_ssize_t blob_read(struct archive *a, void *userdata, const void **ret) {
+        StreamState *s = userdata;
+        ssize_t n = s->read(s->userdata, s->in, sizeof(s->in));
+
+        if (n < 0) {
+                s->error = (int)n;
+                archive_set_error(a, (int)-n, "Cannot read the blob");
+                return -1;
+        }
+        *ret = s->in;
+        return n;
+}
+
+static la_ssize_t tar_read(struct archive *a, void *userdata, const void **ret) {
+        StreamState *s = userdata;
+        la_ssize_t n = archive_read_data(s->raw, s->out, sizeof(s->out));
+
+        if (n < 0) {
+                if (s->error == 0)
+                        s->error = log_debug_errno(
+                                EBADMSG, "Cannot decompress layer: %s", archive_error_string(s->raw));
+                archive_set_error(a, EBADMSG, "Cannot decompress layer");
+                return -1;
+        }
+        if ((uint64_t)n > s->budget) {
+                s->error = -EFBIG;
+                archive_set_error(a, EFBIG, "Layer too large");
+                return -1;
+        }
+        s->budget -= (uint64_t)n;
+        if (sha256_update(s->hash, s->out, (size_t)n) < 0) {
+                s->error = -ENOMEM;
+                return -1;
+        }
+        *ret = s->out;
+        return n;
+}
+
+int layer_unpack_stream(
+        LayerReadFunction read,
+        void *userdata,
+        int dir_fd,
+        const LayerLimits *limits,
+        uint64_t *ret_size,
+        char ret_diff_id[static DIGEST_STRING_LEN + 1]) {
+        _cleanup_(archive_read_freep) struct archive *raw = NULL, *tar = NULL;
+        _cleanup_(sha256_freep) Sha256 *hash = NULL;
+        _cleanup_free_ StreamState *s = NULL;
+        struct archive_entry *e;
+        const void *p;
+        uint64_t max = layer_limits_stream_max(limits);
+        int r;
+
+        s = calloc(1, sizeof(StreamState));
+        if (!s)
+                return -ENOMEM;
+        r = sha256_new(&hash);
+        if (r < 0)
+                return r;
+        *s = (StreamState){.read = read, .userdata = userdata, .hash = hash, .budget = max};
+        raw = tar_reader_new(true);
+        tar = archive_read_new();
+        if (!raw || !tar)
+                return -ENOMEM;
+        s->raw = raw;
+        archive_read_support_format_tar(tar);
+
+        if (archive_read_open(raw, s, NULL, blob_read, NULL) != ARCHIVE_OK ||
+            archive_read_next_header(raw, &e) != ARCHIVE_OK) {
+                r = s->error ?: log_debug_errno(EBADMSG, "Cannot read layer: %s", archive_error_string(raw));
+                goto fail;
+        }
+        if (archive_read_open(tar, s, NULL, tar_read, NULL) != ARCHIVE_OK) {
+                r = s->error ?: log_debug_errno(EBADMSG, "Cannot read layer: %s", archive_error_string(tar));
+                goto fail;
+        }
+        r = unpack_entries(tar, dir_fd, limits, ret_size);
+        if (r < 0) {
+                r = s->error ?: r;
+                goto fail;
+        }
+        /* The DiffID covers the whole stream, also what follows the end-of-archive blocks, which the tar
+         * reader does not ask for. */
+        while ((r = (int)tar_read(tar, s, &p)) > 0)
+                ;
+        if (r < 0) {
+                r = s->error;
+                goto fail;
+        }
+        return sha256_final(hash, ret_diff_id);
+fail:
+        if (r == -EFBIG)
+                return log_error_errno(r, "Layer exceeds %" PRIu64 " bytes uncompressed.", max);
         return r;
 }

@@ -4,6 +4,7 @@
 /* Image layers: tar streams, compressed with gzip, zstd, xz, bzip2 or not at all (autodetected). */
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "digest.h"
 
@@ -30,3 +31,15 @@ int layer_diff_id(
  * "..", a path through a symlink, a hard link to outside) make the whole layer fail with -EPERM/-ELOOP.
  * ret_size: bytes of regular file data. */
 int layer_unpack(int in_fd, int dir_fd, const LayerLimits *limits, uint64_t *ret_size);
+
+/* Reads up to size bytes of the blob into buf: the count, 0 at its end, or a negative errno. May block. */
+typedef ssize_t (*LayerReadFunction)(void *userdata, void *buf, size_t size);
+
+/* layer_unpack() and layer_diff_id() in one pass over a blob read through read(), as it arrives. */
+int layer_unpack_stream(
+        LayerReadFunction read,
+        void *userdata,
+        int dir_fd,
+        const LayerLimits *limits,
+        uint64_t *ret_size,
+        char ret_diff_id[static DIGEST_STRING_LEN + 1]);

@@ -66,6 +66,17 @@ int oci_blob_read(int images_fd, const char *digest, size_t max_size, char **ret
         return 0;
 }
 
+int oci_blob_open(int images_fd, const char *digest) {
+        char path[sizeof("blobs/sha256/") + SHA256_HEX_LEN];
+        int fd, r;
+
+        r = blob_path(digest, path);
+        if (r < 0)
+                return r;
+        fd = openat(images_fd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        return fd < 0 ? -errno : fd;
+}
+
 int oci_blob_commit(int from_dir_fd, const char *from_name, int images_fd, const char *digest) {
         char path[sizeof("blobs/sha256/") + SHA256_HEX_LEN];
         int r = blob_path(digest, path);

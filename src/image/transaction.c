@@ -11,11 +11,13 @@
 #include "json-util.h"
 #include "log.h"
 #include "oci-layout.h"
+#include "reference.h"
 #include "strv.h"
 
 int transaction_begin(ImageStore *store, Transaction **ret) {
         _cleanup_(transaction_freep) Transaction *t = NULL;
         _cleanup_free_ char *path = NULL;
+        struct stat st;
 
         t = calloc(1, sizeof(Transaction));
         if (!t)
@@ -38,6 +40,12 @@ int transaction_begin(ImageStore *store, Transaction **ret) {
         /* Tells image_store_new() in another process that this directory is alive. */
         if (flock(t->dir_fd, LOCK_EX | LOCK_NB) < 0)
                 return -errno;
+        /* image_store_remove_dead_transactions() elsewhere may have taken it between mkdtemp() and flock().
+         */
+        if (fstat(t->dir_fd, &st) < 0)
+                return -errno;
+        if (st.st_nlink == 0)
+                return -EAGAIN;
 
         *ret = TAKE_PTR(t);
         return 0;
@@ -101,6 +109,19 @@ int transaction_add_blob_file(Transaction *t, const char *file, const char *dige
         return 0;
 }
 
+int transaction_add_blob_fd(Transaction *t, int fd, const char *digest) {
+        _cleanup_free_ char *name = NULL;
+        char proc[STRLEN("/proc/self/fd/") + 12];
+
+        if (asprintf(&name, "f%u", t->counter++) < 0)
+                return -ENOMEM;
+        /* Through /proc, also for an O_TMPFILE file, and without CAP_DAC_READ_SEARCH. */
+        snprintf(proc, sizeof(proc), "/proc/self/fd/%i", fd);
+        if (linkat(AT_FDCWD, proc, t->dir_fd, name, AT_SYMLINK_FOLLOW) < 0)
+                return -errno;
+        return transaction_add_blob_file(t, name, digest);
+}
+
 int transaction_add_blob_data(
         Transaction *t, const void *data, size_t size, char ret_digest[static DIGEST_STRING_LEN + 1]) {
         _cleanup_free_ char *name = NULL;
@@ -128,19 +149,17 @@ static int write_layer_info(int dir_fd, const char *diff_id, uint64_t size) {
         return json_write_file_atomic_at(dir_fd, LAYER_INFO_FILE, o);
 }
 
-int transaction_add_layer(Transaction *t, int layer_fd, const char *diff_id, const char *chain_id) {
-        _cleanup_free_ char *dir = NULL;
-        _cleanup_close_ int fd = -EBADF, diff_fd = -EBADF;
-        PendingLayer *l;
-        uint64_t size;
-        int r;
-
+bool transaction_has_layer(Transaction *t, const char *chain_id) {
         for (size_t i = 0; i < t->n_layers; i++)
                 if (streq(t->layers[i].chain_id, chain_id))
-                        return 0;
-        /* Shared layers are unpacked once. */
-        if (faccessat(t->store->layers_fd, digest_hex(chain_id), F_OK, AT_SYMLINK_NOFOLLOW) >= 0)
-                return 0;
+                        return true;
+        return faccessat(t->store->layers_fd, digest_hex(chain_id), F_OK, AT_SYMLINK_NOFOLLOW) >= 0;
+}
+
+int transaction_new_layer_dir(Transaction *t, char **ret_dir, int *ret_diff_fd) {
+        _cleanup_free_ char *dir = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        int diff_fd;
 
         if (asprintf(&dir, "l%u", t->counter++) < 0)
                 return -ENOMEM;
@@ -154,22 +173,51 @@ int transaction_add_layer(Transaction *t, int layer_fd, const char *diff_id, con
         diff_fd = openat(fd, LAYER_DIFF_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (diff_fd < 0)
                 return -errno;
+        *ret_dir = TAKE_PTR(dir);
+        *ret_diff_fd = diff_fd;
+        return 0;
+}
 
-        r = layer_unpack(layer_fd, diff_fd, &t->store->layer_limits, &size);
-        if (r < 0)
-                return log_debug_errno(r, "Cannot unpack layer %s: %m", diff_id);
+int transaction_add_layer_dir(
+        Transaction *t, const char *dir, const char *diff_id, const char *chain_id, uint64_t size) {
+        _cleanup_close_ int fd = -EBADF;
+        PendingLayer *l;
+        int r;
+
+        fd = openat(t->dir_fd, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
         r = write_layer_info(fd, diff_id, size);
         if (r < 0)
                 return r;
-
         l = realloc(t->layers, (t->n_layers + 1) * sizeof(PendingLayer));
         if (!l)
                 return -ENOMEM;
         t->layers = l;
         snprintf(l[t->n_layers].chain_id, sizeof(l[t->n_layers].chain_id), "%s", chain_id);
-        l[t->n_layers].dir = TAKE_PTR(dir);
+        l[t->n_layers].dir = strdup(dir);
+        if (!l[t->n_layers].dir)
+                return -ENOMEM;
         t->n_layers++;
         return 0;
+}
+
+int transaction_add_layer(Transaction *t, int layer_fd, const char *diff_id, const char *chain_id) {
+        _cleanup_free_ char *dir = NULL;
+        _cleanup_close_ int diff_fd = -EBADF;
+        uint64_t size;
+        int r;
+
+        /* Shared layers are unpacked once. */
+        if (transaction_has_layer(t, chain_id))
+                return 0;
+        r = transaction_new_layer_dir(t, &dir, &diff_fd);
+        if (r < 0)
+                return r;
+        r = layer_unpack(layer_fd, diff_fd, &t->store->layer_limits, &size);
+        if (r < 0)
+                return log_debug_errno(r, "Cannot unpack layer %s: %m", diff_id);
+        return transaction_add_layer_dir(t, dir, diff_id, chain_id, size);
 }
 
 int transaction_add_image(
@@ -186,6 +234,30 @@ int transaction_add_image(
         if (!i->manifest_digest || (tags && !i->tags))
                 return -ENOMEM;
         return 0;
+}
+
+int transaction_add_repo_digest(Transaction *t, const char *manifest_digest, const char *repo_digest) {
+        _cleanup_free_ char *normalized = NULL, *repository = NULL, *digest = NULL, *ref = NULL;
+        int r;
+
+        r = reference_normalize(repo_digest, &normalized);
+        if (r < 0)
+                return r;
+        r = reference_split(normalized, &repository, NULL, &digest);
+        if (r < 0)
+                return r;
+        if (!digest)
+                return -EINVAL;
+        /* "repo:tag@digest" names the digest only. */
+        if (asprintf(&ref, "%s@%s", repository, digest) < 0)
+                return -ENOMEM;
+        for (size_t i = 0; i < t->n_images; i++)
+                if (streq(t->images[i].manifest_digest, manifest_digest)) {
+                        if (strv_contains(t->images[i].tags, ref))
+                                return 0;
+                        return strv_consume(&t->images[i].tags, TAKE_PTR(ref));
+                }
+        return -ENOENT;
 }
 
 int transaction_commit(Transaction *t) {

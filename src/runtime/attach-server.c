@@ -87,7 +87,7 @@ struct ExecSession {
 };
 
 struct AttachServer {
-        const RuntimeSpec *spec;
+        const Confinement *confinement;
         const sigset_t *child_mask;
         int epoll_fd;
         Watch listen;
@@ -451,7 +451,7 @@ static void client_start_exec(Client *c, const AttachPacket *k) {
         }
         s->server = a;
         s->exit_code_override = -1;
-        r = exec_process_spawn(a->spec, a->init_pid, &req, a->child_mask, &s->proc);
+        r = exec_process_spawn(a->confinement, a->init_pid, &req, a->child_mask, &s->proc);
         if (r < 0) {
                 free(s);
                 {
@@ -766,7 +766,10 @@ void attach_server_finish(AttachServer *a, int exit_code) {
 }
 
 int attach_server_new(
-        const RuntimeSpec *spec, const char *run_dir, const sigset_t *child_mask, AttachServer **ret) {
+        const Confinement *confinement,
+        const char *run_dir,
+        const sigset_t *child_mask,
+        AttachServer **ret) {
         _cleanup_(attach_server_freep) AttachServer *a = NULL;
         struct sockaddr_un sa = {.sun_family = AF_UNIX};
         int r, fd;
@@ -774,7 +777,7 @@ int attach_server_new(
         a = calloc(1, sizeof(AttachServer));
         if (!a)
                 return -ENOMEM;
-        a->spec = spec;
+        a->confinement = confinement;
         a->child_mask = child_mask;
         a->epoll_fd = -EBADF;
         watch_init(&a->listen, WATCH_LISTEN, a, -EBADF);

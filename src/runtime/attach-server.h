@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "runtime-spec.h"
+#include "confinement.h"
 
 /* The runtime's attach socket (<run-dir>/attach.sock, SOCK_SEQPACKET, 0600, root only; the packets are
  * in attach-protocol.h). Attach clients get the container init's output and feed its stdin (its
@@ -15,9 +15,10 @@
 
 typedef struct AttachServer AttachServer;
 
-/* Binds <run_dir>/attach.sock (creating run_dir 0700 if needed). */
+/* Binds <run_dir>/attach.sock (creating run_dir 0700 if needed). Exec sessions are confined with
+ * confinement, which must outlive the server. */
 int attach_server_new(
-        const RuntimeSpec *spec, const char *run_dir, const sigset_t *child_mask, AttachServer **ret);
+        const Confinement *confinement, const char *run_dir, const sigset_t *child_mask, AttachServer **ret);
 AttachServer *attach_server_free(AttachServer *a);
 static inline void attach_server_freep(AttachServer **a) {
         attach_server_free(*a);

@@ -85,6 +85,7 @@ static int make_signal_fd(sigset_t *ret_original) {
 static int verb_run(const char *bundle_arg) {
         _cleanup_(runtime_spec_freep) RuntimeSpec *spec = NULL;
         _cleanup_(mount_plan_done) MountPlan plan = {};
+        _cleanup_(confinement_done) Confinement confinement = {};
         _cleanup_free_ char *bundle = NULL, *error = NULL, *freezer_origin = NULL;
         _cleanup_close_ int bundle_fd = -EBADF, signal_fd = -EBADF;
         _cleanup_close_pair_ int out_pipe[2] = {-EBADF, -EBADF}, err_pipe[2] = {-EBADF, -EBADF},
@@ -116,6 +117,15 @@ static int verb_run(const char *bundle_arg) {
         r = mount_plan_build(spec, &plan);
         if (r < 0)
                 return log_error_errno(r, "Failed to plan the mounts: %m"), EXIT_ENGINE_ERROR;
+        r = confinement_prepare(spec, &confinement, &error);
+        if (r < 0) {
+                log_error("%s: %s", bundle, error ?: strerror(-r));
+                return EXIT_ENGINE_ERROR;
+        }
+        /* The monitor lives as long as the container: of the profile it keeps only the program. */
+        spec->seccomp = seccomp_profile_free(spec->seccomp);
+        free(spec->seccomp_text);
+        spec->seccomp_text = NULL;
 
         /* A vanished reader of our stdout must not kill the monitor. */
         (void)signal(SIGPIPE, SIG_IGN);
@@ -130,7 +140,7 @@ static int verb_run(const char *bundle_arg) {
             pipe2(in_pipe, O_CLOEXEC) < 0)
                 return log_error_errno(errno, "Failed to create pipes: %m"), EXIT_ENGINE_ERROR;
         if (spec->run_dir_annotation) {
-                r = attach_server_new(spec, spec->run_dir_annotation, &init.original_mask, &attach);
+                r = attach_server_new(&confinement, spec->run_dir_annotation, &init.original_mask, &attach);
                 if (r < 0)
                         return log_error_errno(
                                        r,
@@ -153,6 +163,7 @@ static int verb_run(const char *bundle_arg) {
                 sync_pair[0] = safe_close(sync_pair[0]);
                 init = (ContainerInit){
                         .spec = spec,
+                        .confinement = &confinement,
                         .plan = &plan,
                         .bundle = bundle,
                         .sync_fd = sync_pair[1],

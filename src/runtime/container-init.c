@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
-#include <grp.h>
 #include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
@@ -9,6 +8,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include "confinement.h"
 #include "container-init.h"
 #include "exit-status.h"
 #include "fileio.h"
@@ -169,39 +169,6 @@ fail:
         _exit(EXIT_ENGINE_ERROR);
 }
 
-int container_drop_privileges(const UserCreds *creds, int sync_fd) {
-        int error;
-
-        if (setgroups(creds->n_groups, creds->groups) < 0) {
-                error = errno;
-                sync_send_error(sync_fd, error, EXIT_ENGINE_ERROR, "setgroups: %s", strerror(error));
-                return -error;
-        }
-        if (setresgid(creds->gid, creds->gid, creds->gid) < 0) {
-                error = errno;
-                sync_send_error(
-                        sync_fd,
-                        error,
-                        EXIT_ENGINE_ERROR,
-                        "setgid %u: %s",
-                        (unsigned)creds->gid,
-                        strerror(error));
-                return -error;
-        }
-        if (setresuid(creds->uid, creds->uid, creds->uid) < 0) {
-                error = errno;
-                sync_send_error(
-                        sync_fd,
-                        error,
-                        EXIT_ENGINE_ERROR,
-                        "setuid %u: %s",
-                        (unsigned)creds->uid,
-                        strerror(error));
-                return -error;
-        }
-        return 0;
-}
-
 #define FAIL(r, ...)                                                                                        \
         do {                                                                                                \
                 sync_send_error(c->sync_fd, -(r), EXIT_ENGINE_ERROR, __VA_ARGS__);                          \
@@ -261,12 +228,7 @@ _noreturn_ void container_init_run(const ContainerInit *c) {
         if (r < 0)
                 FAIL(r, "environment: %s", strerror(-r));
 
-        /* Docker creates a missing working directory (as root, before dropping privileges). */
-        r = mkdir_p(s->cwd, 0755);
-        if (r < 0)
-                FAIL(r, "creating working directory %s: %s", s->cwd, strerror(-r));
-
-        if (container_drop_privileges(&creds, c->sync_fd) < 0)
+        if (confinement_apply(c->confinement, &creds, c->sync_fd) < 0)
                 _exit(EXIT_ENGINE_ERROR);
         if (chdir(s->cwd) < 0)
                 FAIL(-errno, "chdir to working directory %s: %m", s->cwd);

@@ -5,16 +5,18 @@
 
 #include "macro.h"
 
+#include "confinement.h"
 #include "mount-setup.h"
 #include "runtime-spec.h"
 #include "user-spec.h"
 
 /* What the cloned child does until it becomes the container's PID 1: stdio, mounts and pivot_root,
- * hostname, loopback, user, working directory, environment, PATH lookup, execve(). Every failure is
- * reported over the sync channel and ends the child. */
+ * hostname, loopback, user and confinement, working directory, environment, PATH lookup, execve(). Every
+ * failure is reported over the sync channel and ends the child. */
 
 typedef struct ContainerInit {
         const RuntimeSpec *spec;
+        const Confinement *confinement;
         MountPlan *plan;
         const char *bundle; /* absolute path */
         int sync_fd;
@@ -36,7 +38,5 @@ int container_env_build(char *const *spec_env, const char *home, char ***ret);
 /* Resolves user (NULL: the spec's process.user or org.berth.user) against the container's own
  * /etc/passwd and /etc/group. */
 int container_resolve_user(const RuntimeSpec *s, const char *user, int sync_fd, UserCreds *ret);
-/* setgroups, setgid, setuid. */
-int container_drop_privileges(const UserCreds *creds, int sync_fd);
 /* Restores the signal mask and execve()s argv with Docker's PATH rules; never returns. */
 _noreturn_ void container_exec_command(char *const *argv, char **env, const sigset_t *mask, int sync_fd);

@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "confinement.h"
 #include "container-init.h"
 #include "exec-session.h"
 #include "exit-status.h"
@@ -166,13 +167,14 @@ static void close_all_fds_except(int *keep, size_t n) {
 
 /* The grandchild: inside all the container's namespaces. */
 _noreturn_ static void exec_child(
-        const RuntimeSpec *spec,
+        const Confinement *confinement,
         const ExecRequest *req,
         const sigset_t *mask,
         int sync_fd,
         const int stdio[3],
         int slave) {
         _cleanup_strv_free_ char **merged = NULL, **env = NULL;
+        const RuntimeSpec *spec = confinement->spec;
         UserCreds creds = {};
         const char *cwd = req->cwd ?: spec->cwd;
         int r;
@@ -205,7 +207,7 @@ _noreturn_ static void exec_child(
                 FAIL(EXIT_NOT_EXECUTABLE, "out of memory");
         if (slave >= 0 && fchown(STDIN_FILENO, creds.uid, (gid_t)-1) < 0)
                 FAIL(EXIT_NOT_EXECUTABLE, "chown of the terminal: %s", strerror(errno));
-        if (container_drop_privileges(&creds, sync_fd) < 0)
+        if (confinement_apply(confinement, &creds, sync_fd) < 0)
                 _exit(EXIT_NOT_EXECUTABLE);
         if (chdir(cwd) < 0)
                 FAIL(EXIT_NOT_EXECUTABLE,
@@ -238,7 +240,7 @@ void exec_process_kill(const ExecProcess *p) {
 
 /* The helper: joins the namespaces, forks the process and waits for it. */
 _noreturn_ static void exec_helper(
-        const RuntimeSpec *spec,
+        const Confinement *confinement,
         const ExecRequest *req,
         const sigset_t *mask,
         int pidfd,
@@ -246,8 +248,8 @@ _noreturn_ static void exec_helper(
         const int stdio[3],
         int slave) {
         int keep[] = {pidfd, sync_fd, stdio[0], stdio[1], stdio[2], slave};
-        int flags = spec->namespace_flags & (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
-                                             CLONE_NEWPID | CLONE_NEWCGROUP);
+        int flags = confinement->spec->namespace_flags & (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
+                                                          CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWCGROUP);
         _cleanup_free_ char *freezer_origin = NULL;
         int status, r;
         pid_t pid;
@@ -270,7 +272,7 @@ _noreturn_ static void exec_helper(
         if (pid < 0)
                 FAIL(EXIT_NOT_EXECUTABLE, "fork: %s", strerror(errno));
         if (pid == 0)
-                exec_child(spec, req, mask, sync_fd, stdio, slave);
+                exec_child(confinement, req, mask, sync_fd, stdio, slave);
 
         /* exec_process_kill(): SIGTERM was blocked (the runtime's signalfd) since the fork, so one sent
          * early is pending and arrives here. */
@@ -304,7 +306,7 @@ static int set_nonblock(int fd) {
 }
 
 int exec_process_spawn(
-        const RuntimeSpec *spec,
+        const Confinement *confinement,
         pid_t init_pid,
         const ExecRequest *req,
         const sigset_t *mask,
@@ -354,7 +356,7 @@ int exec_process_spawn(
         if (pid < 0)
                 return -errno;
         if (pid == 0)
-                exec_helper(spec, req, mask, pidfd, sync_pair[1], stdio, slave);
+                exec_helper(confinement, req, mask, pidfd, sync_pair[1], stdio, slave);
 
         p.pid = pid;
         p.sync_fd = TAKE_FD(sync_pair[0]);

@@ -6,13 +6,13 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "runtime-spec.h"
+#include "confinement.h"
 
 /* "berth exec": a process started by the runtime inside a running container. A helper child joins the
  * namespaces of the container's init (setns() with a pidfd, all namespaces at once) and forks again
- * to really enter the pid namespace; the grandchild applies user, working directory and environment
- * with the init's own code and execs. The helper waits for it and exits with its exit code, so the
- * runtime reaps the helper. Both live in the unit's cgroup, because the runtime does, and in the
+ * to really enter the pid namespace; the grandchild applies user, confinement, working directory and
+ * environment with the init's own code and execs. The helper waits for it and exits with its exit code, so
+ * the runtime reaps the helper. Both live in the unit's cgroup, because the runtime does, and in the
  * container's v1 freezer cgroup, which the helper joins first, so that pause freezes them as well. */
 
 typedef struct ExecRequest {
@@ -42,10 +42,10 @@ void exec_process_done(ExecProcess *p);
 /* Stops the process: SIGTERM to the helper, which SIGKILLs the process and its process group. */
 void exec_process_kill(const ExecProcess *p);
 
-/* Starts the process. mask is the signal mask the process gets (the runtime's original one). All fds
- * are non-blocking and close-on-exec in the runtime. */
+/* Starts the process, confined as the init is. mask is the signal mask the process gets (the runtime's
+ * original one). All fds are non-blocking and close-on-exec in the runtime. */
 int exec_process_spawn(
-        const RuntimeSpec *spec,
+        const Confinement *confinement,
         pid_t init_pid,
         const ExecRequest *req,
         const sigset_t *mask,

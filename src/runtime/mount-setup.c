@@ -23,6 +23,7 @@ static const char *const mount_op_type_table[_MOUNT_OP_MAX] = {
         [MOUNT_OP_DEVICES] = "devices",
         [MOUNT_OP_MASK] = "mask",
         [MOUNT_OP_READONLY] = "readonly",
+        [MOUNT_OP_WORKDIR] = "workdir",
         [MOUNT_OP_ROOT_READONLY] = "root-readonly",
 };
 
@@ -54,7 +55,7 @@ int mount_plan_build(const RuntimeSpec *spec, MountPlan *ret) {
 
         /* Every mount may become two ops (prepare + attach); plus the fixed steps. */
         max_ops =
-                2 * spec->n_mounts + strv_length(spec->masked_paths) + strv_length(spec->readonly_paths) + 8;
+                2 * spec->n_mounts + strv_length(spec->masked_paths) + strv_length(spec->readonly_paths) + 9;
         p.ops = calloc(max_ops, sizeof(MountOp));
         p.tree_fds = calloc(spec->n_mounts + 1, sizeof(int));
         if (!p.ops || !p.tree_fds)
@@ -109,6 +110,7 @@ int mount_plan_build(const RuntimeSpec *spec, MountPlan *ret) {
                 plan_add(&p, MOUNT_OP_MASK, NULL, *path);
         STRV_FOREACH (path, spec->readonly_paths)
                 plan_add(&p, MOUNT_OP_READONLY, NULL, *path);
+        plan_add(&p, MOUNT_OP_WORKDIR, NULL, spec->cwd);
         if (spec->root_readonly)
                 plan_add(&p, MOUNT_OP_ROOT_READONLY, NULL, "/");
 
@@ -320,6 +322,8 @@ static int execute_one(MountPlan *p, MountOp *op) {
                 return do_mask(op);
         case MOUNT_OP_READONLY:
                 return do_readonly(op);
+        case MOUNT_OP_WORKDIR:
+                return mkdir_p(op->target, 0755);
         case MOUNT_OP_ROOT_READONLY:
                 return mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0 ? -errno : 0;
         default:

@@ -20,6 +20,7 @@ typedef enum MountOpType {
         MOUNT_OP_DEVICES,       /* default device nodes, /dev links, /dev/console */
         MOUNT_OP_MASK,          /* hide a path: /dev/null over a file, an empty read-only tmpfs over a dir */
         MOUNT_OP_READONLY,      /* bind a path onto itself read-only */
+        MOUNT_OP_WORKDIR,       /* create process.cwd, as Docker does, while "/" is still writable */
         MOUNT_OP_ROOT_READONLY, /* root.readonly */
         _MOUNT_OP_MAX,
 } MountOpType;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "capability-name.h"
 #include "fileio.h"
 #include "json-util.h"
 #include "runtime-spec.h"
@@ -48,9 +49,12 @@ RuntimeSpec *runtime_spec_free(RuntimeSpec *s) {
         free(s->mounts);
         strv_free(s->masked_paths);
         strv_free(s->readonly_paths);
+        seccomp_profile_free(s->seccomp);
+        free(s->seccomp_text);
         free(s->user_annotation);
         free(s->name_annotation);
         free(s->run_dir_annotation);
+        free(s->seccomp_digest_annotation);
         free(s);
         return NULL;
 }
@@ -220,6 +224,61 @@ static int parse_user(const cJSON *process, RuntimeSpec *s, char **error) {
         return 0;
 }
 
+/* One of process.capabilities' lists: "CAP_CHOWN", … */
+static int parse_capability_list(const cJSON *caps, const char *key, uint64_t *ret, char **error) {
+        const cJSON *a, *e;
+        size_t i = 0;
+        bool ok;
+
+        a = get_container(caps, key, true, &ok);
+        if (!ok)
+                return fail(error, "process.capabilities.%s: must be an array of strings", key);
+        cJSON_ArrayForEach (e, a) {
+                int cap;
+
+                if (!cJSON_IsString(e))
+                        return fail(error, "process.capabilities.%s[%zu]: must be a string", key, i);
+                cap = capability_from_oci_name(e->valuestring);
+                if (cap < 0)
+                        return fail(
+                                error,
+                                "process.capabilities.%s[%zu]: unknown capability \"%.64s\"",
+                                key,
+                                i,
+                                e->valuestring);
+                *ret |= CAPABILITY_MASK(cap);
+                i++;
+        }
+        return 0;
+}
+
+static int parse_capabilities(const cJSON *process, RuntimeSpec *s, char **error) {
+        static const char *const keys[] = {"bounding", "effective", "permitted", "inheritable", "ambient"};
+        uint64_t *masks[] = {
+                &s->capabilities.bounding,
+                &s->capabilities.effective,
+                &s->capabilities.permitted,
+                &s->capabilities.inheritable,
+                &s->capabilities.ambient,
+        };
+        const cJSON *caps;
+        bool ok;
+        int r;
+
+        caps = get_container(process, "capabilities", false, &ok);
+        if (!ok)
+                return fail(error, "process.capabilities: must be an object");
+        if (!caps)
+                return 0;
+        s->has_capabilities = true;
+        for (size_t i = 0; i < ELEMENTSOF(keys); i++) {
+                r = parse_capability_list(caps, keys[i], masks[i], error);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 static int parse_process(const cJSON *root, RuntimeSpec *s, char **error) {
         const cJSON *process;
         bool ok;
@@ -266,6 +325,12 @@ static int parse_process(const cJSON *root, RuntimeSpec *s, char **error) {
                 return fail(error, "process.cwd: must be an absolute path without \"..\"");
 
         r = get_bool(process, "terminal", "process.", &s->terminal, error);
+        if (r < 0)
+                return r;
+        r = get_bool(process, "noNewPrivileges", "process.", &s->no_new_privileges, error);
+        if (r < 0)
+                return r;
+        r = parse_capabilities(process, s, error);
         if (r < 0)
                 return r;
 
@@ -369,6 +434,26 @@ static bool path_valid(const char *p) {
         return path_is_safe_absolute(p);
 }
 
+static int parse_seccomp(const cJSON *lnx, RuntimeSpec *s, char **error) {
+        _cleanup_free_ char *seccomp_error = NULL;
+        const cJSON *o;
+        bool ok;
+        int r;
+
+        o = get_container(lnx, "seccomp", false, &ok);
+        if (!ok)
+                return fail(error, "linux.seccomp: must be an object");
+        if (!o)
+                return 0;
+        r = seccomp_profile_parse(o, SECCOMP_PROFILE_OCI, &s->seccomp, &seccomp_error);
+        if (r == -EINVAL)
+                return fail(error, "linux.seccomp.%s", seccomp_error ?: "invalid");
+        if (r < 0)
+                return r;
+        s->seccomp_text = cJSON_PrintUnformatted(o);
+        return s->seccomp_text ? 0 : -ENOMEM;
+}
+
 static int parse_linux(const cJSON *root, RuntimeSpec *s, char **error) {
         const cJSON *o, *a, *e;
         size_t i = 0;
@@ -403,6 +488,9 @@ static int parse_linux(const cJSON *root, RuntimeSpec *s, char **error) {
                 i++;
         }
 
+        r = parse_seccomp(o, s, error);
+        if (r < 0)
+                return r;
         r = get_strv(
                 o,
                 "maskedPaths",
@@ -458,6 +546,17 @@ static int parse_annotations(const cJSON *root, RuntimeSpec *s, char **error) {
                         error,
                         "annotations.org.berth.run-dir: must be an absolute path of at most %u characters",
                         RUNTIME_SPEC_MAX_RUN_DIR_LEN);
+        r = get_string(
+                o, "org.berth.seccomp-digest", "annotations.", false, &s->seccomp_digest_annotation, error);
+        if (r < 0)
+                return r;
+        if (s->seccomp_digest_annotation &&
+            (strncmp(s->seccomp_digest_annotation, "sha256:", 7) != 0 ||
+             strlen(s->seccomp_digest_annotation) != 7 + 64 ||
+             strspn(s->seccomp_digest_annotation + 7, "0123456789abcdef") != 64))
+                return fail(
+                        error,
+                        "annotations.org.berth.seccomp-digest: must be \"sha256:\" and 64 hex digits");
         r = get_string(o, "org.berth.open-stdin", "annotations.", false, &open_stdin, error);
         if (r < 0)
                 return r;

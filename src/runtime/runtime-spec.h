@@ -3,7 +3,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
+
+#include "seccomp-profile.h"
 
 /* The subset of the OCI runtime spec (config.json) that berth uses, parsed strictly: a config that does
  * not have the shape we expect is refused with a message naming the field, never half-applied. */
@@ -27,6 +30,11 @@ typedef struct RuntimeMount {
         char **options;
 } RuntimeMount;
 
+/* process.capabilities as masks (capability-name.h). */
+typedef struct RuntimeCapabilities {
+        uint64_t bounding, effective, permitted, inheritable, ambient;
+} RuntimeCapabilities;
+
 typedef struct RuntimeSpec {
         char **args;
         char **env;
@@ -36,6 +44,9 @@ typedef struct RuntimeSpec {
         gid_t gid;
         gid_t *additional_gids;
         size_t n_additional_gids;
+        bool has_capabilities; /* without process.capabilities the process keeps the runtime's */
+        RuntimeCapabilities capabilities;
+        bool no_new_privileges;
 
         char *root_path;
         bool root_readonly;
@@ -47,11 +58,14 @@ typedef struct RuntimeSpec {
         int namespace_flags; /* CLONE_NEW* */
         char **masked_paths;
         char **readonly_paths;
+        SeccompProfile *seccomp; /* linux.seccomp; NULL: none */
+        char *seccomp_text;      /* linux.seccomp as compact JSON, for seccomp-cache.h */
 
         char *user_annotation;    /* "org.berth.user", NULL when absent */
         char *name_annotation;    /* "org.berth.name", NULL when absent */
         char *run_dir_annotation; /* "org.berth.run-dir": where attach.sock goes; NULL: no attach socket */
-        bool open_stdin;          /* "org.berth.open-stdin": "true" keeps a stdin for attach clients */
+        char *seccomp_digest_annotation; /* "org.berth.seccomp-digest": names linux.seccomp in the cache */
+        bool open_stdin; /* "org.berth.open-stdin": "true" keeps a stdin for attach clients */
 } RuntimeSpec;
 
 RuntimeSpec *runtime_spec_free(RuntimeSpec *s);

@@ -18,6 +18,7 @@
 #define BERTH_ERROR_EXEC_NOT_EXECUTABLE "org.berth.berth1.ExecNotExecutable"
 #define BERTH_ERROR_START_FAILED "org.berth.berth1.StartFailed"
 #define BERTH_ERROR_CONFLICT "org.berth.berth1.Conflict"
+#define BERTH_ERROR_UNAUTHORIZED "org.berth.berth1.Unauthorized"
 
 /* Maps the names above to errno values, so sd_bus_error_get_errno() and %m work on both sides. */
 extern const sd_bus_error_map berth_bus_error_map[];

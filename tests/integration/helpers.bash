@@ -77,6 +77,15 @@ berth_remove_all_containers() {
         systemctl reset-failed 'berth-*.service' >/dev/null 2>&1 || true
 }
 
+# For teardown_file: removes the images whose reference matches the extended regex $1 (and so what
+# only they used), so that a file leaves the store as the next file expects it.
+berth_remove_images_matching() {
+        local refs
+        refs=$("$BERTH" images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null | grep -E "$1") || return 0
+        # shellcheck disable=SC2086 # one reference per word
+        "$BERTH" rmi -f $refs >/dev/null 2>&1 || true
+}
+
 # A teardown for files that create containers:  teardown() { berth_teardown; }
 berth_teardown() {
         berth_remove_all_containers

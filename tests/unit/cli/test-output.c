@@ -82,6 +82,11 @@ static void test_sizes_and_times(void **state) {
                 format_rfc3339nano(buf, 1700000000ULL * SEC + 123456), "2023-11-14T22:13:20.123456Z");
         assert_string_equal(
                 format_rfc3339nano(buf, 1700000000ULL * SEC + 120000), "2023-11-14T22:13:20.12Z");
+        assert_string_equal(format_rfc3339nano_nsec(buf, 0), "0001-01-01T00:00:00Z");
+        assert_string_equal(
+                format_rfc3339nano_nsec(buf, 1684449257921182404ULL), "2023-05-18T22:34:17.921182404Z");
+        assert_string_equal(
+                format_rfc3339nano_nsec(buf, 1684449257000000010ULL), "2023-05-18T22:34:17.00000001Z");
 
         assert_int_equal(setenv("TZ", "UTC", 1), 0);
         assert_string_equal(format_go_time(buf, 1700000000ULL * SEC + 999), "2023-11-14 22:13:20 +0000 UTC");

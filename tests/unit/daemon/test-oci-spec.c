@@ -110,6 +110,7 @@ static void test_spec(void **state) {
                 NULL};
         char *args[] = {"echo", "hello", NULL};
         char *env[] = {OCI_DEFAULT_PATH, "HOSTNAME=web", NULL};
+        ContainerSecurity security = {.capabilities = CAPABILITIES_DEFAULT};
         OciSpecParams p = {
                 .bundle = "/var/lib/berth/containers/abc",
                 .name = "web",
@@ -119,6 +120,7 @@ static void test_spec(void **state) {
                 .args = args,
                 .env = env,
                 .layer_dirs = layers,
+                .security = &security,
         };
         cJSON *spec = NULL;
         const cJSON *process, *mount, *o;
@@ -170,6 +172,31 @@ static void test_spec(void **state) {
         assert_int_equal(json_get_strv(o, "readonlyPaths", &l), 0);
         assert_true(strv_contains(l, "/proc/sys"));
         l = strv_free(l);
+        /* Unconfined: no filter, nothing to name. */
+        assert_null(cJSON_GetObjectItem(o, "seccomp"));
+        assert_null(json_get_string(cJSON_GetObjectItem(spec, "annotations"), "org.berth.seccomp-digest"));
+
+        /* Docker's capabilities in every set but ambient; no no_new_privs; a writable root. */
+        process = cJSON_GetObjectItem(spec, "process");
+        assert_false(json_get_bool(process, "noNewPrivileges", true));
+        o = cJSON_GetObjectItem(process, "capabilities");
+        for (const char *const *set =
+                     (const char *const[]){"bounding", "effective", "permitted", "inheritable", NULL};
+             *set;
+             set++) {
+                assert_int_equal(json_get_strv(o, *set, &l), 0);
+                assert_int_equal(strv_length(l), 14);
+                assert_string_equal(l[0], "CAP_CHOWN");
+                assert_true(strv_contains(l, "CAP_AUDIT_WRITE"));
+                assert_false(strv_contains(l, "CAP_SYS_ADMIN"));
+                l = strv_free(l);
+        }
+        assert_int_equal(json_get_strv(o, "ambient", &l), 0);
+        assert_null(l);
+        assert_false(json_get_bool(cJSON_GetObjectItem(spec, "root"), "readonly", true));
+        assert_int_equal(json_get_strv(find_mount(spec, "/sys"), "options", &l), 0);
+        assert_true(strv_contains(l, "ro"));
+        l = strv_free(l);
         cJSON_Delete(spec);
 
         /* No user: no annotation, the runtime stays root. No run dir, no open stdin: none of theirs. */
@@ -201,6 +228,57 @@ static void test_spec(void **state) {
         assert_string_equal(l[0], "lowerdir=/l/only");
         l = strv_free(l);
         cJSON_Delete(spec);
+
+        /* Confinement options. */
+        {
+                char *shm_opts[] = {"noexec", "nosuid", "nodev", "size=1m", NULL};
+                TmpfsMount tmpfs[] = {
+                        {"/run", (char *[]){"noexec", "nosuid", "nodev", NULL}}, {"/dev/shm", shm_opts}};
+                cJSON *seccomp = cJSON_Parse("{\"defaultAction\":\"SCMP_ACT_ALLOW\"}");
+
+                security = (ContainerSecurity){
+                        .capabilities = CAPABILITY_MASK(CAP_KILL),
+                        .no_new_privileges = true,
+                        .readonly_rootfs = true,
+                        .seccomp = seccomp,
+                        .tmpfs = tmpfs,
+                        .n_tmpfs = 2,
+                };
+                assert_int_equal(oci_spec_build(&p, &spec), 0);
+                process = cJSON_GetObjectItem(spec, "process");
+                assert_true(json_get_bool(process, "noNewPrivileges", false));
+                assert_int_equal(
+                        json_get_strv(cJSON_GetObjectItem(process, "capabilities"), "effective", &l), 0);
+                assert_strv(l, (const char *[]){"CAP_KILL", NULL});
+                l = strv_free(l);
+                assert_true(json_get_bool(cJSON_GetObjectItem(spec, "root"), "readonly", false));
+                o = cJSON_GetObjectItem(cJSON_GetObjectItem(spec, "linux"), "seccomp");
+                assert_string_equal(json_get_string(o, "defaultAction"), "SCMP_ACT_ALLOW");
+                /* sha256 of {"defaultAction":"SCMP_ACT_ALLOW"} */
+                assert_string_equal(
+                        json_get_string(
+                                cJSON_GetObjectItem(spec, "annotations"), "org.berth.seccomp-digest"),
+                        "sha256:1e91071efd3cec07b4e3e6cb9e0405055162ec9674f62869fe7f1564d5dce24f");
+                /* A --tmpfs takes the place of the default mount at its destination. */
+                assert_int_equal(json_get_strv(find_mount(spec, "/dev/shm"), "options", &l), 0);
+                assert_true(strv_contains(l, "size=1m"));
+                l = strv_free(l);
+                assert_string_equal(json_get_string(find_mount(spec, "/run"), "type"), "tmpfs");
+                cJSON_Delete(spec);
+
+                /* --privileged: nothing masked or read-only, /sys writable. */
+                security = (ContainerSecurity){.privileged = true};
+                assert_int_equal(oci_spec_build(&p, &spec), 0);
+                o = cJSON_GetObjectItem(spec, "linux");
+                assert_null(cJSON_GetObjectItem(o, "maskedPaths"));
+                assert_null(cJSON_GetObjectItem(o, "readonlyPaths"));
+                assert_int_equal(json_get_strv(find_mount(spec, "/sys"), "options", &l), 0);
+                assert_false(strv_contains(l, "ro"));
+                l = strv_free(l);
+                cJSON_Delete(spec);
+                cJSON_Delete(seccomp);
+                security = (ContainerSecurity){.capabilities = CAPABILITIES_DEFAULT};
+        }
 
         /* No layers at all is refused. */
         p.layer_dirs = NULL;

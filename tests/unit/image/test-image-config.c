@@ -62,6 +62,47 @@ static void test_config(void **state) {
         strv_free(diff_ids);
 }
 
+static void test_config_metadata(void **state) {
+        static const char json[] =
+                "{\"architecture\":\"arm\",\"variant\":\"v7\",\"os\":\"linux\",\"author\":\"Jo <jo@x>\","
+                "\"comment\":\"made by hand\",\"created\":\"2023-05-18T22:34:17.921182404Z\","
+                "\"config\":{\"Labels\":{\"tier\":\"web\",\"empty\":\"\"},"
+                "\"ExposedPorts\":{\"80/tcp\":{},\"53/udp\":{}},\"Volumes\":{\"/data\":{}}},"
+                "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" D1 "\"]}}";
+        static const char *bad[] = {
+                "{\"config\":{\"Labels\":[\"a=b\"]},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" D1
+                "\"]}}",
+                "{\"config\":{\"Labels\":{\"a\":1}},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" D1
+                "\"]}}",
+                "{\"config\":{\"ExposedPorts\":[\"80/tcp\"]},\"rootfs\":{\"type\":\"layers\","
+                "\"diff_ids\":[\"" D1 "\"]}}",
+                "{\"config\":{\"Volumes\":\"/data\"},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" D1
+                "\"]}}",
+        };
+        ImageConfig c = {};
+
+        assert_int_equal(image_config_parse(json, strlen(json), &c, NULL), 0);
+        assert_string_equal(c.variant, "v7");
+        assert_string_equal(c.author, "Jo <jo@x>");
+        assert_string_equal(c.comment, "made by hand");
+        assert_true(c.created_nsec == 1684449257921182404ULL);
+        assert_true(c.created_usec == 1684449257921182ULL);
+        assert_int_equal(strv_length(c.labels), 4);
+        assert_string_equal(c.labels[0], "tier");
+        assert_string_equal(c.labels[1], "web");
+        assert_string_equal(c.labels[2], "empty");
+        assert_string_equal(c.labels[3], "");
+        assert_int_equal(strv_length(c.exposed_ports), 2);
+        assert_string_equal(c.exposed_ports[1], "53/udp");
+        assert_int_equal(strv_length(c.volumes), 1);
+        assert_string_equal(c.volumes[0], "/data");
+        image_config_done(&c);
+
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+                if (image_config_parse(bad[i], strlen(bad[i]), NULL, NULL) >= 0)
+                        fail_msg("accepted: %s", bad[i]);
+}
+
 static void test_config_healthcheck(void **state) {
         static const char json[] =
                 "{\"config\":{\"Healthcheck\":{\"Test\":[\"CMD-SHELL\",\"curl -f localhost\"],"
@@ -199,6 +240,12 @@ static void test_rfc3339(void **state) {
         assert_true(u == 1000000);
         assert_int_equal(parse_rfc3339("2024-01-01T02:00:00.123456789+02:00", &u), 0);
         assert_true(u == 1704067200123456ULL);
+        assert_int_equal(parse_rfc3339_nsec("2024-01-01T02:00:00.123456789+02:00", &u), 0);
+        assert_true(u == 1704067200123456789ULL);
+        /* Digits past the nanosecond are dropped. */
+        assert_int_equal(parse_rfc3339_nsec("2024-01-01T00:00:00.0000000019Z", &u), 0);
+        assert_true(u == 1704067200000000001ULL);
+        assert_true(parse_rfc3339_nsec("2024-01-01T00:00:00.Z", &u) < 0);
         assert_true(parse_rfc3339("2024-01-01", &u) < 0);
         assert_true(parse_rfc3339("2024-13-01T00:00:00Z", &u) < 0);
         assert_true(parse_rfc3339("2024-01-01T00:00:00", &u) < 0);
@@ -209,6 +256,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_digest),
                 cmocka_unit_test(test_config),
+                cmocka_unit_test(test_config_metadata),
                 cmocka_unit_test(test_config_healthcheck),
                 cmocka_unit_test(test_config_bad),
                 cmocka_unit_test(test_manifest),

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -13,6 +14,7 @@
 #include "digest.h"
 #include "fileio.h"
 #include "image-remove.h"
+#include "image-store-internal.h"
 #include "image-store.h"
 #include "log.h"
 #include "strv.h"
@@ -278,11 +280,111 @@ static void test_prune(void **state) {
         free(dir);
 }
 
+#define DIGEST_A "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define DIGEST_B "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+
+static uint64_t blob_size(const char *dir, const char *digest) {
+        char path[4096];
+        struct stat st;
+
+        snprintf(path, sizeof(path), "%s/images/blobs/sha256/%s", dir, digest + 7);
+        assert_int_equal(stat(path, &st), 0);
+        return (uint64_t)st.st_size;
+}
+
+static void test_repo_digests(void **state) {
+        char *dir = new_state_dir(), **lines = NULL, *id, *manifest;
+        Blob l = layer("bin/x", "x"), a = docker_archive(&l, 1, "app:v1", "x");
+        ImageStore *s = NULL;
+        Image *image = NULL;
+        Transaction *t = NULL;
+
+        assert_int_equal(image_store_new(dir, &s), 0);
+        load(s, &a);
+
+        /* Bad input. */
+        assert_int_equal(image_store_add_repo_digest(s, "app:v1", "app:v2"), -EINVAL);
+        assert_int_equal(image_store_add_repo_digest(s, "app:v1", "Bad Ref@" DIGEST_A), -EINVAL);
+        assert_int_equal(image_store_add_repo_digest(s, "app:v1", "app@sha256:0123"), -EINVAL);
+        assert_int_equal(image_store_add_repo_digest(s, "nothere:v1", "app@" DIGEST_A), -ENOENT);
+
+        /* As a push records it; "repo:tag@digest" names the digest only. */
+        assert_int_equal(image_store_add_repo_digest(s, "app:v1", "app:v1@" DIGEST_A), 0);
+        assert_int_equal(image_store_get(s, "app@" DIGEST_A, &image), 0);
+        assert_int_equal(strv_length(image->repo_tags), 1);
+        assert_int_equal(strv_length(image->repo_digests), 1);
+        assert_string_equal(image->repo_digests[0], "docker.io/library/app@" DIGEST_A);
+        id = strdup(image->id);
+        manifest = strdup(image->manifest_digest);
+        image = image_free(image);
+
+        /* As a pull records it, through the transaction. */
+        assert_int_equal(transaction_begin(s, &t), 0);
+        assert_int_equal(
+                transaction_add_repo_digest(t, manifest, "example.com/team/app@" DIGEST_B), -ENOENT);
+        assert_int_equal(transaction_add_image(t, manifest, blob_size(dir, manifest), NULL), 0);
+        assert_int_equal(transaction_add_repo_digest(t, manifest, "example.com/team/app:v1"), -EINVAL);
+        assert_int_equal(transaction_add_repo_digest(t, manifest, "example.com/team/app@" DIGEST_B), 0);
+        assert_int_equal(transaction_commit(t), 0);
+        t = transaction_free(t);
+
+        /* Tags come and go; the digest references stay. */
+        assert_int_equal(image_store_tag(s, "app:v1", "app:v2"), 0);
+        assert_int_equal(image_store_remove(s, "app:v2", 0, &lines), 0);
+        assert_int_equal(strv_length(lines), 1);
+        lines = strv_free(lines);
+        /* By id: references in two repositories need force. */
+        assert_int_equal(image_store_remove(s, id, 0, &lines), -EBUSY);
+
+        /* The last tag of a repository takes its digest references along; the image stays for the other
+         * repository's. */
+        assert_int_equal(image_store_remove(s, "app:v1", 0, &lines), 0);
+        assert_int_equal(strv_length(lines), 2);
+        assert_string_equal(lines[0], "Untagged: app:v1");
+        assert_string_equal(lines[1], "Untagged: app@" DIGEST_A);
+        lines = strv_free(lines);
+        assert_int_equal(image_store_get(s, id, &image), 0);
+        assert_null(image->repo_tags);
+        assert_int_equal(strv_length(image->repo_digests), 1);
+        assert_string_equal(image->repo_digests[0], "example.com/team/app@" DIGEST_B);
+        image = image_free(image);
+
+        /* rmi of the last reference, a digest one, deletes the image. */
+        assert_int_equal(image_store_remove(s, "example.com/team/app@" DIGEST_B, 0, &lines), 0);
+        assert_int_equal(strv_length(lines), 2);
+        assert_string_equal(lines[0], "Untagged: example.com/team/app@" DIGEST_B);
+        assert_int_equal(strncmp(lines[1], "Deleted: sha256:", 16), 0);
+        lines = strv_free(lines);
+        assert_int_equal(image_store_get(s, id, &image), -ENOENT);
+        assert_int_equal(count_entries(dir, "layers"), 0);
+
+        /* Without a tag the image is dangling for prune, which takes its digest references. */
+        load(s, &a);
+        assert_int_equal(image_store_add_repo_digest(s, "app:v1", "example.com/team/app@" DIGEST_B), 0);
+        assert_int_equal(image_store_remove(s, "app:v1", 0, &lines), 0);
+        lines = strv_free(lines);
+        assert_int_equal(image_store_prune(s, false, NULL, &lines, NULL), 0);
+        assert_int_equal(strv_length(lines), 2);
+        assert_string_equal(lines[0], "untagged: example.com/team/app@" DIGEST_B);
+        assert_int_equal(strncmp(lines[1], "deleted: sha256:", 16), 0);
+        lines = strv_free(lines);
+        assert_int_equal(count_entries(dir, "images/blobs/sha256"), 0);
+
+        free(id);
+        free(manifest);
+        image_store_free(s);
+        blob_done(&a);
+        blob_done(&l);
+        assert_int_equal(rm_rf(dir), 0);
+        free(dir);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_shared_layer_refcount),
                 cmocka_unit_test(test_tag_untag),
                 cmocka_unit_test(test_prune),
+                cmocka_unit_test(test_repo_digests),
         };
 
         log_set_max_level(getenv("BERTH_TEST_DEBUG") ? LOG_DEBUG : LOG_CRIT);

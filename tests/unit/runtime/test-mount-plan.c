@@ -63,6 +63,7 @@ static void test_plan_order(void **state) {
                 MOUNT_OP_DEVICES,
                 MOUNT_OP_MASK,
                 MOUNT_OP_READONLY,
+                MOUNT_OP_WORKDIR,
                 MOUNT_OP_ROOT_READONLY,
         };
         RuntimeSpec *s = NULL;
@@ -105,11 +106,13 @@ static void test_plan_without_overlay(void **state) {
 
         assert_int_equal(runtime_spec_parse(j, strlen(j), &s, NULL), 0);
         assert_int_equal(mount_plan_build(s, &p), 0);
-        assert_int_equal(p.n_ops, 4);
+        assert_int_equal(p.n_ops, 5);
         assert_int_equal(p.ops[1].type, MOUNT_OP_ROOTFS);
         assert_null(p.ops[1].fstype); /* a self-bind, pivot_root() needs a mount point */
         assert_int_equal(p.ops[2].type, MOUNT_OP_PIVOT_ROOT);
         assert_int_equal(p.ops[3].type, MOUNT_OP_DEVICES);
+        assert_int_equal(p.ops[4].type, MOUNT_OP_WORKDIR);
+        assert_string_equal(p.ops[4].target, "/");
         mount_plan_done(&p);
         runtime_spec_free(s);
 }

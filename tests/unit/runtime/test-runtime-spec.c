@@ -10,22 +10,29 @@
 
 #include <cjson/cJSON.h>
 #include <cmocka.h>
+#include <linux/capability.h>
 
 #include "runtime-spec.h"
 
+#define DIGEST_HEX "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define GOOD                                                                                                \
         "{\"ociVersion\":\"1.0.2\","                                                                        \
         "\"process\":{\"args\":[\"sh\",\"-c\",\"echo "                                                      \
         "hi\"],\"env\":[\"PATH=/bin\",\"A=b=c\"],\"cwd\":\"/work\","                                        \
-        "\"terminal\":false,\"user\":{\"uid\":1000,\"gid\":100,\"additionalGids\":[5,6]}},"                 \
+        "\"terminal\":false,\"user\":{\"uid\":1000,\"gid\":100,\"additionalGids\":[5,6]},"                  \
+        "\"noNewPrivileges\":true,\"capabilities\":{\"bounding\":[\"CAP_CHOWN\",\"CAP_KILL\"],"             \
+        "\"effective\":[\"CAP_KILL\"],\"permitted\":[\"CAP_KILL\"],\"inheritable\":[],\"ambient\":[]}},"    \
         "\"root\":{\"path\":\"rootfs\",\"readonly\":true},\"hostname\":\"box-1\","                          \
         "\"mounts\":[{\"destination\":\"/\",\"type\":\"overlay\",\"source\":\"overlay\","                   \
         "\"options\":[\"lowerdir=/l\",\"upperdir=upper\",\"workdir=work\"]},"                               \
         "{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"                                \
         "{\"destination\":\"/etc/hosts\",\"source\":\"hosts\",\"options\":[\"rbind\",\"ro\"]}],"            \
         "\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"mount\"},{\"type\":\"network\"}],"       \
-        "\"maskedPaths\":[\"/proc/kcore\"],\"readonlyPaths\":[\"/proc/sys\"]},"                             \
-        "\"annotations\":{\"org.berth.user\":\"nobody\",\"org.berth.name\":\"web\",\"other\":\"x\"}}"
+        "\"maskedPaths\":[\"/proc/kcore\"],\"readonlyPaths\":[\"/proc/sys\"],"                              \
+        "\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"architectures\":[\"SCMP_ARCH_X86_64\"],"       \
+        "\"syscalls\":[{\"names\":[\"read\",\"write\"],\"action\":\"SCMP_ACT_ALLOW\"}]}},"                  \
+        "\"annotations\":{\"org.berth.user\":\"nobody\",\"org.berth.name\":\"web\",\"other\":\"x\","        \
+        "\"org.berth.seccomp-digest\":\"sha256:" DIGEST_HEX "\"}}"
 
 static void test_good(void **state) {
         RuntimeSpec *s = NULL;
@@ -53,6 +60,23 @@ static void test_good(void **state) {
         assert_string_equal(s->readonly_paths[0], "/proc/sys");
         assert_string_equal(s->user_annotation, "nobody");
         assert_string_equal(s->name_annotation, "web");
+        assert_true(s->no_new_privileges);
+        assert_true(s->has_capabilities);
+        assert_int_equal(s->capabilities.bounding, (1U << CAP_CHOWN) | (1U << CAP_KILL));
+        assert_int_equal(s->capabilities.effective, 1U << CAP_KILL);
+        assert_int_equal(s->capabilities.permitted, 1U << CAP_KILL);
+        assert_int_equal(s->capabilities.inheritable, 0);
+        assert_int_equal(s->capabilities.ambient, 0);
+        assert_non_null(s->seccomp);
+        assert_int_equal(s->seccomp->default_action, SECCOMP_ACTION_ERRNO);
+        assert_int_equal(s->seccomp->n_rules, 1);
+        assert_string_equal(s->seccomp->rules[0].names[1], "write");
+        /* The compact text the cache compares. */
+        assert_string_equal(
+                s->seccomp_text,
+                "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"architectures\":[\"SCMP_ARCH_X86_64\"],"
+                "\"syscalls\":[{\"names\":[\"read\",\"write\"],\"action\":\"SCMP_ACT_ALLOW\"}]}");
+        assert_string_equal(s->seccomp_digest_annotation, "sha256:" DIGEST_HEX);
         runtime_spec_free(s);
 }
 
@@ -66,6 +90,11 @@ static void test_minimal(void **state) {
         assert_int_equal(s->n_mounts, 0);
         assert_int_equal(s->namespace_flags, 0);
         assert_null(s->user_annotation);
+        /* Without process.capabilities the process keeps the runtime's; no filter, no no_new_privs. */
+        assert_false(s->has_capabilities);
+        assert_false(s->no_new_privileges);
+        assert_null(s->seccomp);
+        assert_null(s->seccomp_digest_annotation);
         runtime_spec_free(s);
 }
 
@@ -125,6 +154,35 @@ static void test_bad(void **state) {
         expect_bad("\"nobody\"", "5", "org.berth.user");
         expect_bad("\"other\"", "\"org.berth.run-dir\":\"run\",\"x\"", "org.berth.run-dir");
         expect_bad("\"other\"", "\"org.berth.open-stdin\":\"yes\",\"x\"", "org.berth.open-stdin");
+        expect_bad("\"noNewPrivileges\":true", "\"noNewPrivileges\":1", "process.noNewPrivileges");
+        expect_bad(
+                "\"capabilities\":{",
+                "\"capabilities\":[],\"x\":{",
+                "process.capabilities: must be an object");
+        expect_bad("\"CAP_CHOWN\"", "\"CAP_NOPE\"", "process.capabilities.bounding[0]: unknown capability");
+        expect_bad("\"CAP_CHOWN\"", "\"cap_chown\"", "process.capabilities.bounding[0]");
+        expect_bad("\"CAP_CHOWN\"", "\"CHOWN\"", "process.capabilities.bounding[0]");
+        expect_bad("\"CAP_CHOWN\"", "\"12\"", "process.capabilities.bounding[0]");
+        expect_bad(
+                "\"effective\":[\"CAP_KILL\"]",
+                "\"effective\":\"CAP_KILL\"",
+                "process.capabilities.effective");
+        expect_bad("\"ambient\":[]", "\"ambient\":[7]", "process.capabilities.ambient[0]: must be a string");
+        expect_bad("\"seccomp\":{", "\"seccomp\":[],\"x\":{", "linux.seccomp: must be an object");
+        expect_bad("\"SCMP_ACT_ERRNO\"", "\"SCMP_ACT_NOPE\"", "linux.seccomp.defaultAction: unknown action");
+        expect_bad("\"SCMP_ARCH_X86_64\"", "\"x86_64\"", "linux.seccomp.architectures[0]");
+        expect_bad("\"names\":[\"read\"", "\"names\":[\"READ\"", "linux.seccomp.syscalls[0].names[0]");
+        /* Docker's own parts have no place in the OCI shape. */
+        expect_bad(
+                "\"action\":\"SCMP_ACT_ALLOW\"}",
+                "\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{}}",
+                "linux.seccomp.syscalls[0].includes: unknown key");
+        expect_bad(
+                "\"defaultAction\"",
+                "\"archMap\":[],\"defaultAction\"",
+                "linux.seccomp.archMap: unknown key");
+        expect_bad(DIGEST_HEX "\"", "0123\"", "org.berth.seccomp-digest");
+        expect_bad("\"sha256:", "\"md5:", "org.berth.seccomp-digest");
 }
 
 static void test_not_json(void **state) {
