@@ -448,6 +448,8 @@ typedef enum BadLayer {
         BAD_HARDLINK_DOTDOT,
         BAD_HARDLINK_VIA_SYMLINK,
         BAD_WHITEOUT_DOTDOT,
+        BAD_SYMLINK_REPLACES_PARENT,
+        BAD_WHITEOUT_REPLACES_PARENT,
         _BAD_LAYER_MAX,
 } BadLayer;
 
@@ -478,6 +480,18 @@ static Blob bad_layer(BadLayer kind) {
                 break;
         case BAD_WHITEOUT_DOTDOT:
                 tar_string(b, "etc/.wh...", "");
+                break;
+        case BAD_SYMLINK_REPLACES_PARENT:
+                tar_dir(b, "evil", 0755);
+                tar_string(b, "evil/a", "a");
+                tar_symlink(b, "evil", "/tmp");
+                tar_string(b, "evil/image-test-escaped", "escape");
+                break;
+        case BAD_WHITEOUT_REPLACES_PARENT:
+                tar_dir(b, "etc/d", 0755);
+                tar_string(b, "etc/d/a", "a");
+                tar_string(b, "etc/.wh.d", "");
+                tar_string(b, "etc/d/b", "b");
                 break;
         default:
                 fail();
@@ -705,6 +719,40 @@ static void test_leftovers(void **state) {
         remove_state_dir(dir);
 }
 
+/* A later entry replaces an earlier one of the same name, a directory with all it holds: the entries
+ * after it go into the directory that replaced it. */
+static void test_replaced_directory(void **state) {
+        char *dir = new_state_dir(), **loaded = NULL, path[4096];
+        ImageStore *s = NULL;
+        Image *image = NULL;
+        struct stat st;
+        TarBuilder *b = tar_new(NULL);
+        Blob layer, archive;
+
+        tar_dir(b, "d", 0755);
+        tar_string(b, "d/a", "a");
+        tar_string(b, "d", "now a file");
+        tar_dir(b, "d", 0755);
+        tar_string(b, "d/x", "x");
+        layer = tar_finish(b);
+
+        assert_int_equal(image_store_new(dir, &s), 0);
+        archive = docker_archive(&layer, 1, "replaced:1", "x", 0);
+        assert_int_equal(load_blob(s, &archive, &loaded), 0);
+        assert_int_equal(image_store_get(s, "replaced:1", &image), 0);
+        snprintf(path, sizeof(path), "%s/d/x", image->layer_dirs[0]);
+        assert_int_equal(stat(path, &st), 0);
+        snprintf(path, sizeof(path), "%s/d/a", image->layer_dirs[0]);
+        assert_int_equal(stat(path, &st), -1);
+
+        image_free(image);
+        strv_free(loaded);
+        image_store_free(s);
+        blob_done(&archive);
+        blob_done(&layer);
+        remove_state_dir(dir);
+}
+
 /* A transaction of another process (a pull worker) holds a lock on its directory: opening the store
  * leaves it alone. */
 static void test_live_transaction_kept(void **state) {
@@ -795,6 +843,7 @@ int main(void) {
                 cmocka_unit_test(test_platform_index_error),
                 cmocka_unit_test(test_tags),
                 cmocka_unit_test(test_leftovers),
+                cmocka_unit_test(test_replaced_directory),
                 cmocka_unit_test(test_live_transaction_kept),
                 cmocka_unit_test(test_commit_after_gc),
         };
