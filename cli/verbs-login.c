@@ -20,17 +20,6 @@
 /* Checking credentials is one or two short requests, but a registry may be slow to answer. */
 #define LOGIN_TIMEOUT_USEC (UINT64_C(300) * UINT64_C(1000000))
 
-static void erase_string(char *s) {
-        if (s)
-                explicit_bzero(s, strlen(s));
-}
-
-static void erase_and_freep(char **s) {
-        erase_string(*s);
-        free(*s);
-}
-#define _cleanup_erase_ _cleanup_(erase_and_freep)
-
 static void strip_newline(char *s) {
         size_t n = strlen(s);
 
@@ -165,7 +154,7 @@ int verb_login(int argc, char *argv[]) {
                                 return log_oom(), EXIT_FAILURE;
                         break;
                 case 'p':
-                        erase_and_freep(&password);
+                        password = erase_and_free(password);
                         password = strdup(optarg);
                         if (!password)
                                 return log_oom(), EXIT_FAILURE;

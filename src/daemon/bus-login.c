@@ -21,9 +21,7 @@ static LoginJob *login_job_free(LoginJob *j) {
                 return NULL;
         sd_bus_message_unref(j->call);
         free(j->registry);
-        if (j->auth)
-                explicit_bzero(j->auth, strlen(j->auth));
-        free(j->auth);
+        erase_and_free(j->auth);
         free(j);
         return NULL;
 }

@@ -26,19 +26,12 @@ static void pull_job_free(void *userdata) {
                 return;
         free(j->reference);
         free(j->platform);
-        if (j->auth)
-                explicit_bzero(j->auth, strlen(j->auth));
-        free(j->auth);
+        erase_and_free(j->auth);
         free(j);
 }
 
 static void pull_job_freep(PullJob **j) {
         pull_job_free(*j);
-}
-
-static void
-on_layer_progress(const char *digest, const char *status, uint64_t done, uint64_t total, void *userdata) {
-        (void)transfer_send_layer_progress(digest, status, done, total);
 }
 
 /* In the worker. */
@@ -50,7 +43,7 @@ static int pull_run(void *userdata, char **ret_result) {
                 .registry = &o,
                 .platform = j->platform,
                 .auth = j->auth,
-                .progress = on_layer_progress,
+                .progress = transfer_on_layer_progress,
         };
         int r;
 

@@ -24,19 +24,12 @@ static void push_job_free(void *userdata) {
         if (!j)
                 return;
         free(j->reference);
-        if (j->auth)
-                explicit_bzero(j->auth, strlen(j->auth));
-        free(j->auth);
+        erase_and_free(j->auth);
         free(j);
 }
 
 static void push_job_freep(PushJob **j) {
         push_job_free(*j);
-}
-
-static void
-on_layer_progress(const char *digest, const char *status, uint64_t done, uint64_t total, void *userdata) {
-        (void)transfer_send_layer_progress(digest, status, done, total);
 }
 
 /* In the worker. */
@@ -47,7 +40,7 @@ static int push_run(void *userdata, char **ret_result) {
         PushOptions options = {
                 .registry = &o,
                 .auth = j->auth,
-                .progress = on_layer_progress,
+                .progress = transfer_on_layer_progress,
         };
         int r;
 

@@ -79,8 +79,9 @@ static int list_ids(ImageStore *store, char ***ret) {
         return 0;
 }
 
-int transfer_send_layer_progress(const char *digest, const char *status, uint64_t done, uint64_t total) {
-        return worker_send_progress("L %" PRIu64 " %" PRIu64 " %s %s", done, total, digest, status);
+void transfer_on_layer_progress(
+        const char *digest, const char *status, uint64_t done, uint64_t total, void *userdata) {
+        (void)worker_send_progress("L %" PRIu64 " %" PRIu64 " %s %s", done, total, digest, status);
 }
 
 static TransferLayer *transfer_layer(Transfer *t, const char *digest) {

@@ -4,7 +4,7 @@
 /* Image transfers, like systemd-importd's: a method (Manager.PullImage, …) returns at once a Transfer
  * object /org/berth/berth1/transfer/<n> (interface org.berth.berth1.Transfer); the work runs in a worker
  * process (worker.h), so berthd's event loop never waits for a registry. The worker reports per-layer
- * progress with transfer_send_layer_progress(); the Transfer turns it into LayerProgress signals and its
+ * progress with transfer_on_layer_progress(); the Transfer turns it into LayerProgress signals and its
  * BytesDone/BytesTotal/Progress properties. When the work ends the Transfer emits Finished(image_id,
  * manifest_digest, updated, error) and goes away (Manager.TransferRemoved). */
 
@@ -30,5 +30,7 @@ int transfer_start(
         void (*free_userdata)(void *),
         char **ret_path);
 
-/* In the worker: the state of one layer (blob digest, Docker's status text, bytes done and total). */
-int transfer_send_layer_progress(const char *digest, const char *status, uint64_t done, uint64_t total);
+/* In the worker: the state of one layer (blob digest, Docker's status text, bytes done and total). The
+ * shape of a pull's and a push's progress callback; userdata is unused. */
+void transfer_on_layer_progress(
+        const char *digest, const char *status, uint64_t done, uint64_t total, void *userdata);

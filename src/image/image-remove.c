@@ -80,19 +80,12 @@ int image_store_tag(ImageStore *s, const char *source, const char *target) {
 }
 
 int image_store_add_repo_digest(ImageStore *s, const char *source, const char *repo_digest) {
-        _cleanup_free_ char *normalized = NULL, *repository = NULL, *digest = NULL, *ref = NULL;
+        _cleanup_free_ char *ref = NULL;
         int r;
 
-        r = reference_normalize(repo_digest, &normalized);
+        r = reference_repo_digest(repo_digest, &ref);
         if (r < 0)
                 return r;
-        r = reference_split(normalized, &repository, NULL, &digest);
-        if (r < 0)
-                return r;
-        if (!digest)
-                return -EINVAL;
-        if (asprintf(&ref, "%s@%s", repository, digest) < 0)
-                return -ENOMEM;
         return point_reference(s, source, ref);
 }
 

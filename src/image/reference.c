@@ -247,3 +247,18 @@ int reference_split(const char *normalized, char **ret_repository, char **ret_ta
                 *ret_digest = TAKE_PTR(digest);
         return 0;
 }
+
+int reference_repo_digest(const char *s, char **ret) {
+        _cleanup_free_ char *normalized = NULL, *repository = NULL, *digest = NULL;
+        int r;
+
+        r = reference_normalize(s, &normalized);
+        if (r < 0)
+                return r;
+        r = reference_split(normalized, &repository, NULL, &digest);
+        if (r < 0)
+                return r;
+        if (!digest)
+                return -EINVAL;
+        return asprintf(ret, "%s@%s", repository, digest) < 0 ? -ENOMEM : 0;
+}

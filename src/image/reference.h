@@ -15,3 +15,7 @@ int reference_familiar(const char *normalized, char **ret);
 /* Splits a normalized reference into repository ("docker.io/library/busybox") and tag ("latest") or
  * digest ("sha256:..."); either out parameter may be NULL. */
 int reference_split(const char *normalized, char **ret_repository, char **ret_tag, char **ret_digest);
+
+/* The digest reference ("docker.io/library/busybox@sha256:…") of any reference with a digest; a tag beside
+ * the digest ("busybox:1@sha256:…") names nothing more. -EINVAL without a digest. */
+int reference_repo_digest(const char *s, char **ret);

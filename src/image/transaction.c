@@ -237,20 +237,12 @@ int transaction_add_image(
 }
 
 int transaction_add_repo_digest(Transaction *t, const char *manifest_digest, const char *repo_digest) {
-        _cleanup_free_ char *normalized = NULL, *repository = NULL, *digest = NULL, *ref = NULL;
+        _cleanup_free_ char *ref = NULL;
         int r;
 
-        r = reference_normalize(repo_digest, &normalized);
+        r = reference_repo_digest(repo_digest, &ref);
         if (r < 0)
                 return r;
-        r = reference_split(normalized, &repository, NULL, &digest);
-        if (r < 0)
-                return r;
-        if (!digest)
-                return -EINVAL;
-        /* "repo:tag@digest" names the digest only. */
-        if (asprintf(&ref, "%s@%s", repository, digest) < 0)
-                return -ENOMEM;
         for (size_t i = 0; i < t->n_images; i++)
                 if (streq(t->images[i].manifest_digest, manifest_digest)) {
                         if (strv_contains(t->images[i].tags, ref))

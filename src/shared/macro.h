@@ -65,6 +65,19 @@ static inline void close_pairp(int (*p)[2]) {
 }
 #define _cleanup_close_pair_ _cleanup_(close_pairp)
 
+/* For strings that held a secret (a password, registry credentials): overwritten before they are freed. */
+static inline char *erase_and_free(char *s) {
+        if (s) {
+                explicit_bzero(s, strlen(s));
+                free(s);
+        }
+        return NULL;
+}
+static inline void erase_and_freep(char **s) {
+        erase_and_free(*s);
+}
+#define _cleanup_erase_ _cleanup_(erase_and_freep)
+
 #include <stdio.h>
 DEFINE_TRIVIAL_CLEANUP_FUNC(FILE *, fclose);
 #define _cleanup_fclose_ _cleanup_(fclosep)

@@ -3,6 +3,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,11 +130,34 @@ static void test_split(void **state) {
         free(tag);
 }
 
+static void test_repo_digest(void **state) {
+        const char *d = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        char in[256], want[256], *out = NULL;
+
+        snprintf(in, sizeof(in), "busybox@%s", d);
+        snprintf(want, sizeof(want), "docker.io/library/busybox@%s", d);
+        assert_int_equal(reference_repo_digest(in, &out), 0);
+        assert_string_equal(out, want);
+        free(out);
+
+        /* A tag beside the digest names nothing more. */
+        snprintf(in, sizeof(in), "127.0.0.1:5000/app:v1@%s", d);
+        snprintf(want, sizeof(want), "127.0.0.1:5000/app@%s", d);
+        assert_int_equal(reference_repo_digest(in, &out), 0);
+        assert_string_equal(out, want);
+        free(out);
+
+        assert_int_equal(reference_repo_digest("busybox:latest", &out), -EINVAL);
+        assert_int_equal(reference_repo_digest("busybox@sha256:12", &out), -EINVAL);
+        assert_int_equal(reference_repo_digest("", &out), -EINVAL);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_table),
                 cmocka_unit_test(test_length),
                 cmocka_unit_test(test_split),
+                cmocka_unit_test(test_repo_digest),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
