@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/capability.h>
 
 #include "container-security.h"
+#include "error-set.h"
 #include "strv.h"
 
 void container_security_options_done(ContainerSecurityOptions *o) {
@@ -20,18 +20,6 @@ void container_security_done(ContainerSecurity *s) {
         cJSON_Delete(s->seccomp);
         tmpfs_mounts_free(s->tmpfs, s->n_tmpfs);
         *s = (ContainerSecurity){};
-}
-
-_printf_(2, 3) static int fail(char **error, const char *format, ...) {
-        va_list ap;
-
-        if (error && !*error) {
-                va_start(ap, format);
-                if (vasprintf(error, format, ap) < 0)
-                        *error = NULL;
-                va_end(ap);
-        }
-        return -EINVAL;
 }
 
 uint64_t capabilities_available(void) {
@@ -57,7 +45,7 @@ static int capability_list(char *const *names, uint64_t *ret, bool *ret_all, cha
                 }
                 cap = capability_from_name(*n);
                 if (cap < 0)
-                        return fail(error, "unknown capability: \"%.64s\"", *n);
+                        return error_set(error, -EINVAL, "unknown capability: \"%.64s\"", *n);
                 mask |= CAPABILITY_MASK(cap);
         }
         *ret = mask;
@@ -122,7 +110,7 @@ parse_security_opt(const char *opt, bool *nnp, SeccompProfile **profile, bool *u
         /* "key=value", or Docker's older "key:value". */
         n = strcspn(opt, strchr(opt, '=') ? "=" : ":");
         if (opt[n] == 0)
-                return fail(error, "invalid --security-opt 1: \"%.64s\"", opt);
+                return error_set(error, -EINVAL, "invalid --security-opt 1: \"%.64s\"", opt);
         key = strndup(opt, n);
         if (!key)
                 return -ENOMEM;
@@ -131,7 +119,7 @@ parse_security_opt(const char *opt, bool *nnp, SeccompProfile **profile, bool *u
         if (streq(key, "no-new-privileges")) {
                 r = parse_go_bool(value);
                 if (r < 0)
-                        return fail(error, "invalid --security-opt 2: \"%.64s\"", opt);
+                        return error_set(error, -EINVAL, "invalid --security-opt 2: \"%.64s\"", opt);
                 *nnp = r;
                 return 0;
         }
@@ -145,7 +133,11 @@ parse_security_opt(const char *opt, bool *nnp, SeccompProfile **profile, bool *u
                 r = seccomp_profile_parse_text(
                         value, strlen(value), SECCOMP_PROFILE_DOCKER, profile, &parse_error);
                 if (r == -EINVAL)
-                        return fail(error, "Decoding seccomp profile failed: %s", parse_error ?: "invalid");
+                        return error_set(
+                                error,
+                                -EINVAL,
+                                "Decoding seccomp profile failed: %s",
+                                parse_error ?: "invalid");
                 return r;
         }
         /* berth has no LSM confinement: what turns one off is granted, anything else would be a lie. */
@@ -153,8 +145,13 @@ parse_security_opt(const char *opt, bool *nnp, SeccompProfile **profile, bool *u
             (streq(key, "label") && streq(value, "disable")))
                 return 0;
         if (streq(key, "apparmor") || streq(key, "label"))
-                return fail(error, "berth does not support %s confinement: --security-opt %.64s", key, opt);
-        return fail(error, "invalid --security-opt 2: \"%.64s\"", opt);
+                return error_set(
+                        error,
+                        -EINVAL,
+                        "berth does not support %s confinement: --security-opt %.64s",
+                        key,
+                        opt);
+        return error_set(error, -EINVAL, "invalid --security-opt 2: \"%.64s\"", opt);
 }
 
 int container_security_resolve(

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "error-set.h"
 #include "strv.h"
 #include "tmpfs-mount.h"
 
@@ -32,18 +32,6 @@ void tmpfs_mounts_free(TmpfsMount *m, size_t n) {
                 strv_free(m[i].options);
         }
         free(m);
-}
-
-_printf_(2, 3) static int fail(char **error, const char *format, ...) {
-        va_list ap;
-
-        if (error) {
-                va_start(ap, format);
-                if (vasprintf(error, format, ap) < 0)
-                        *error = NULL;
-                va_end(ap);
-        }
-        return -EINVAL;
 }
 
 static bool option_valid(const char *o) {
@@ -97,15 +85,24 @@ int tmpfs_mount_parse(const char *spec, TmpfsMount *ret, char **ret_error) {
         size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
 
         if (n > 4096 || strlen(spec) > 64 * 1024)
-                return fail(ret_error, "invalid tmpfs mount: too long");
+                return error_set(ret_error, -EINVAL, "invalid tmpfs mount: too long");
         if (n == 0 || spec[0] != '/')
-                return fail(
-                        ret_error, "invalid mount path: '%.*s' mount path must be absolute", (int)n, spec);
+                return error_set(
+                        ret_error,
+                        -EINVAL,
+                        "invalid mount path: '%.*s' mount path must be absolute",
+                        (int)n,
+                        spec);
         destination = clean_path(spec, n);
         if (!destination)
-                return fail(ret_error, "invalid mount path: '%.*s' must not contain \"..\"", (int)n, spec);
+                return error_set(
+                        ret_error,
+                        -EINVAL,
+                        "invalid mount path: '%.*s' must not contain \"..\"",
+                        (int)n,
+                        spec);
         if (streq(destination, "/"))
-                return fail(ret_error, "invalid mount path: '/' cannot be a tmpfs mount");
+                return error_set(ret_error, -EINVAL, "invalid mount path: '/' cannot be a tmpfs mount");
 
         if (strv_extend(&options, "noexec") < 0 || strv_extend(&options, "nosuid") < 0 ||
             strv_extend(&options, "nodev") < 0)
@@ -121,7 +118,7 @@ int tmpfs_mount_parse(const char *spec, TmpfsMount *ret, char **ret_error) {
                 if (isempty(o))
                         continue;
                 if (!option_valid(o))
-                        return fail(ret_error, "invalid tmpfs option \"%.64s\"", o);
+                        return error_set(ret_error, -EINVAL, "invalid tmpfs option \"%.64s\"", o);
                 if (strv_consume(&options, TAKE_PTR(o)) < 0)
                         return -ENOMEM;
         }
@@ -136,7 +133,7 @@ int tmpfs_mounts_parse(char *const *specs, TmpfsMount **ret, size_t *ret_n, char
         int r = 0;
 
         if (n > TMPFS_MOUNTS_MAX)
-                return fail(ret_error, "more than %u tmpfs mounts", TMPFS_MOUNTS_MAX);
+                return error_set(ret_error, -EINVAL, "more than %u tmpfs mounts", TMPFS_MOUNTS_MAX);
         m = calloc(n + 1, sizeof(TmpfsMount));
         if (!m)
                 return -ENOMEM;
@@ -144,7 +141,8 @@ int tmpfs_mounts_parse(char *const *specs, TmpfsMount **ret, size_t *ret_n, char
                 r = tmpfs_mount_parse(specs[k], &m[k], ret_error);
                 for (size_t j = 0; r >= 0 && j < k; j++)
                         if (streq(m[j].destination, m[k].destination))
-                                r = fail(ret_error, "Duplicate mount point: %s", m[k].destination);
+                                r = error_set(
+                                        ret_error, -EINVAL, "Duplicate mount point: %s", m[k].destination);
         }
         if (r < 0) {
                 tmpfs_mounts_free(m, k);

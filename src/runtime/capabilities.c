@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/capability.h>
 
 #include "capabilities.h"
 #include "capability-name.h"
+#include "error-set.h"
 #include "macro.h"
 
 static inline void cap_freep(cap_t *c) {
@@ -13,18 +13,6 @@ static inline void cap_freep(cap_t *c) {
                 cap_free(*c);
 }
 #define _cleanup_cap_ _cleanup_(cap_freep)
-
-_printf_(3, 4) static int fail(char **error, int r, const char *format, ...) {
-        va_list ap;
-
-        if (error) {
-                va_start(ap, format);
-                if (vasprintf(error, format, ap) < 0)
-                        *error = NULL;
-                va_end(ap);
-        }
-        return r;
-}
 
 static const char *name_of(int cap, char buf[static CAPABILITY_NAME_MAX]) {
         if (capability_to_name(cap, buf) < 0)
@@ -47,7 +35,7 @@ int capabilities_check_available(const RuntimeCapabilities *caps, char **ret_err
                         continue;
                 if (cap >= (int)cap_max_bits() ||
                     cap_get_flag(own, (cap_value_t)cap, CAP_PERMITTED, &v) < 0 || v != CAP_SET)
-                        return fail(
+                        return error_set(
                                 ret_error,
                                 -EPERM,
                                 "the container asks for %s, which berth-runtime does not have itself (it "
@@ -65,7 +53,7 @@ int capabilities_apply_bounding(const RuntimeCapabilities *caps, char **ret_erro
                         continue;
                 if (cap_drop_bound((cap_value_t)cap) < 0) {
                         int error = errno; /* before name_of() */
-                        return fail(
+                        return error_set(
                                 ret_error,
                                 -error,
                                 "dropping %s from the bounding set: %s",
@@ -74,7 +62,8 @@ int capabilities_apply_bounding(const RuntimeCapabilities *caps, char **ret_erro
                 }
         }
         if (cap_reset_ambient() < 0)
-                return fail(ret_error, -errno, "clearing the ambient capabilities: %s", strerror(errno));
+                return error_set(
+                        ret_error, -errno, "clearing the ambient capabilities: %s", strerror(errno));
         return 0;
 }
 
@@ -100,9 +89,9 @@ int capabilities_apply_sets(const RuntimeCapabilities *caps, uid_t uid, char **r
         if (r >= 0 && uid == 0)
                 r = set_flag(c, CAP_INHERITABLE, caps->inheritable);
         if (r < 0)
-                return fail(ret_error, r, "capabilities: %s", strerror(-r));
+                return error_set(ret_error, r, "capabilities: %s", strerror(-r));
         if (cap_set_proc(c) < 0)
-                return fail(ret_error, -errno, "setting the capabilities: %s", strerror(errno));
+                return error_set(ret_error, -errno, "setting the capabilities: %s", strerror(errno));
 
         if (uid != 0)
                 return 0;
@@ -110,7 +99,7 @@ int capabilities_apply_sets(const RuntimeCapabilities *caps, uid_t uid, char **r
                 if ((caps->ambient & CAPABILITY_MASK(cap)) &&
                     cap_set_ambient((cap_value_t)cap, CAP_SET) < 0) {
                         int error = errno; /* before name_of() */
-                        return fail(
+                        return error_set(
                                 ret_error,
                                 -error,
                                 "raising the ambient capability %s: %s",

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "capability-name.h"
+#include "error-set.h"
 #include "fileio.h"
 #include "json-util.h"
 #include "runtime-spec.h"
@@ -59,19 +59,6 @@ RuntimeSpec *runtime_spec_free(RuntimeSpec *s) {
         return NULL;
 }
 
-/* Records the first error message; always returns -EINVAL so callers can "return fail(...)". */
-_printf_(2, 3) static int fail(char **error, const char *format, ...) {
-        va_list ap;
-
-        if (error && !*error) {
-                va_start(ap, format);
-                if (vasprintf(error, format, ap) < 0)
-                        *error = NULL;
-                va_end(ap);
-        }
-        return -EINVAL;
-}
-
 static bool path_is_safe_absolute(const char *p) {
         size_t n = strlen(p);
 
@@ -90,14 +77,14 @@ get_string(const cJSON *o, const char *key, const char *where, bool required, ch
 
         if (!v || cJSON_IsNull(v)) {
                 if (required)
-                        return fail(error, "%s%s: missing", where, key);
+                        return error_set(error, -EINVAL, "%s%s: missing", where, key);
                 *ret = NULL;
                 return 0;
         }
         if (!cJSON_IsString(v))
-                return fail(error, "%s%s: must be a string", where, key);
+                return error_set(error, -EINVAL, "%s%s: must be a string", where, key);
         if (strlen(v->valuestring) > RUNTIME_SPEC_MAX_ARG_LEN)
-                return fail(error, "%s%s: too long", where, key);
+                return error_set(error, -EINVAL, "%s%s: too long", where, key);
         *ret = strdup(v->valuestring);
         return *ret ? 0 : -ENOMEM;
 }
@@ -110,7 +97,7 @@ static int get_bool(const cJSON *o, const char *key, const char *where, bool *re
                 return 0;
         }
         if (!cJSON_IsBool(v))
-                return fail(error, "%s%s: must be a boolean", where, key);
+                return error_set(error, -EINVAL, "%s%s: must be a boolean", where, key);
         *ret = cJSON_IsTrue(v);
         return 0;
 }
@@ -152,20 +139,21 @@ static int get_strv(
 
         a = get_container(o, key, true, &ok);
         if (!ok)
-                return fail(error, "%s%s: must be an array of strings", where, key);
+                return error_set(error, -EINVAL, "%s%s: must be an array of strings", where, key);
         cJSON_ArrayForEach (e, a) {
                 size_t len;
 
                 if (!cJSON_IsString(e))
-                        return fail(error, "%s%s[%zu]: must be a string", where, key, n);
+                        return error_set(error, -EINVAL, "%s%s[%zu]: must be a string", where, key, n);
                 len = strlen(e->valuestring);
                 if (len > RUNTIME_SPEC_MAX_ARG_LEN)
-                        return fail(error, "%s%s[%zu]: too long (%zu bytes)", where, key, n, len);
+                        return error_set(
+                                error, -EINVAL, "%s%s[%zu]: too long (%zu bytes)", where, key, n, len);
                 total += len + 1;
                 if (++n > max_items || total > max_total)
-                        return fail(error, "%s%s: too many entries or too large", where, key);
+                        return error_set(error, -EINVAL, "%s%s: too many entries or too large", where, key);
                 if (validate && !validate(e->valuestring))
-                        return fail(error, "%s%s[%zu]: %s", where, key, n - 1, what);
+                        return error_set(error, -EINVAL, "%s%s[%zu]: %s", where, key, n - 1, what);
                 if (strv_extend(&l, e->valuestring) < 0)
                         return -ENOMEM;
         }
@@ -185,38 +173,44 @@ static int parse_user(const cJSON *process, RuntimeSpec *s, char **error) {
 
         user = get_container(process, "user", false, &ok);
         if (!ok)
-                return fail(error, "process.user: must be an object");
+                return error_set(error, -EINVAL, "process.user: must be an object");
         if (!user)
                 return 0;
 
         v = cJSON_GetObjectItemCaseSensitive(user, "uid");
         if (v) {
                 if (id_from_json(v, &id) < 0)
-                        return fail(error, "process.user.uid: must be an integer 0…4294967294");
+                        return error_set(
+                                error, -EINVAL, "process.user.uid: must be an integer 0…4294967294");
                 s->uid = id;
         }
         v = cJSON_GetObjectItemCaseSensitive(user, "gid");
         if (v) {
                 if (id_from_json(v, &id) < 0)
-                        return fail(error, "process.user.gid: must be an integer 0…4294967294");
+                        return error_set(
+                                error, -EINVAL, "process.user.gid: must be an integer 0…4294967294");
                 s->gid = id;
         }
 
         v = get_container(user, "additionalGids", true, &ok);
         if (!ok)
-                return fail(error, "process.user.additionalGids: must be an array");
+                return error_set(error, -EINVAL, "process.user.additionalGids: must be an array");
         if (!v)
                 return 0;
         if ((size_t)cJSON_GetArraySize(v) > RUNTIME_SPEC_MAX_GIDS)
-                return fail(
-                        error, "process.user.additionalGids: more than %u entries", RUNTIME_SPEC_MAX_GIDS);
+                return error_set(
+                        error,
+                        -EINVAL,
+                        "process.user.additionalGids: more than %u entries",
+                        RUNTIME_SPEC_MAX_GIDS);
         s->additional_gids = calloc(RUNTIME_SPEC_MAX_GIDS, sizeof(gid_t));
         if (!s->additional_gids)
                 return -ENOMEM;
         cJSON_ArrayForEach (e, v) {
                 if (id_from_json(e, &id) < 0)
-                        return fail(
+                        return error_set(
                                 error,
+                                -EINVAL,
                                 "process.user.additionalGids[%zu]: must be an integer",
                                 s->n_additional_gids);
                 s->additional_gids[s->n_additional_gids++] = id;
@@ -232,16 +226,19 @@ static int parse_capability_list(const cJSON *caps, const char *key, uint64_t *r
 
         a = get_container(caps, key, true, &ok);
         if (!ok)
-                return fail(error, "process.capabilities.%s: must be an array of strings", key);
+                return error_set(
+                        error, -EINVAL, "process.capabilities.%s: must be an array of strings", key);
         cJSON_ArrayForEach (e, a) {
                 int cap;
 
                 if (!cJSON_IsString(e))
-                        return fail(error, "process.capabilities.%s[%zu]: must be a string", key, i);
+                        return error_set(
+                                error, -EINVAL, "process.capabilities.%s[%zu]: must be a string", key, i);
                 cap = capability_from_oci_name(e->valuestring);
                 if (cap < 0)
-                        return fail(
+                        return error_set(
                                 error,
+                                -EINVAL,
                                 "process.capabilities.%s[%zu]: unknown capability \"%.64s\"",
                                 key,
                                 i,
@@ -267,7 +264,7 @@ static int parse_capabilities(const cJSON *process, RuntimeSpec *s, char **error
 
         caps = get_container(process, "capabilities", false, &ok);
         if (!ok)
-                return fail(error, "process.capabilities: must be an object");
+                return error_set(error, -EINVAL, "process.capabilities: must be an object");
         if (!caps)
                 return 0;
         s->has_capabilities = true;
@@ -286,9 +283,9 @@ static int parse_process(const cJSON *root, RuntimeSpec *s, char **error) {
 
         process = get_container(root, "process", false, &ok);
         if (!ok)
-                return fail(error, "process: must be an object");
+                return error_set(error, -EINVAL, "process: must be an object");
         if (!process)
-                return fail(error, "process: missing");
+                return error_set(error, -EINVAL, "process: missing");
 
         r = get_strv(
                 process,
@@ -303,7 +300,7 @@ static int parse_process(const cJSON *root, RuntimeSpec *s, char **error) {
         if (r < 0)
                 return r;
         if (strv_length(s->args) == 0 || isempty(s->args[0]))
-                return fail(error, "process.args: no command given");
+                return error_set(error, -EINVAL, "process.args: no command given");
 
         r = get_strv(
                 process,
@@ -322,7 +319,7 @@ static int parse_process(const cJSON *root, RuntimeSpec *s, char **error) {
         if (r < 0)
                 return r;
         if (!path_is_safe_absolute(s->cwd))
-                return fail(error, "process.cwd: must be an absolute path without \"..\"");
+                return error_set(error, -EINVAL, "process.cwd: must be an absolute path without \"..\"");
 
         r = get_bool(process, "terminal", "process.", &s->terminal, error);
         if (r < 0)
@@ -344,14 +341,14 @@ static int parse_root(const cJSON *root, RuntimeSpec *s, char **error) {
 
         o = get_container(root, "root", false, &ok);
         if (!ok)
-                return fail(error, "root: must be an object");
+                return error_set(error, -EINVAL, "root: must be an object");
         if (!o)
-                return fail(error, "root: missing");
+                return error_set(error, -EINVAL, "root: missing");
         r = get_string(o, "path", "root.", true, &s->root_path, error);
         if (r < 0)
                 return r;
         if (isempty(s->root_path) || strlen(s->root_path) > RUNTIME_SPEC_MAX_PATH_LEN)
-                return fail(error, "root.path: must not be empty");
+                return error_set(error, -EINVAL, "root.path: must not be empty");
         return get_bool(o, "readonly", "root.", &s->root_readonly, error);
 }
 
@@ -362,11 +359,15 @@ static int parse_hostname(const cJSON *root, RuntimeSpec *s, char **error) {
         if (r < 0 || !s->hostname)
                 return r;
         if (strlen(s->hostname) > RUNTIME_SPEC_MAX_HOSTNAME_LEN)
-                return fail(error, "hostname: longer than %u characters", RUNTIME_SPEC_MAX_HOSTNAME_LEN);
+                return error_set(
+                        error,
+                        -EINVAL,
+                        "hostname: longer than %u characters",
+                        RUNTIME_SPEC_MAX_HOSTNAME_LEN);
         for (const char *c = s->hostname; *c; c++)
                 if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
                       *c == '-' || *c == '.' || *c == '_'))
-                        return fail(error, "hostname: invalid character");
+                        return error_set(error, -EINVAL, "hostname: invalid character");
         return 0;
 }
 
@@ -378,12 +379,12 @@ static int parse_mounts(const cJSON *root, RuntimeSpec *s, char **error) {
 
         a = get_container(root, "mounts", true, &ok);
         if (!ok)
-                return fail(error, "mounts: must be an array");
+                return error_set(error, -EINVAL, "mounts: must be an array");
         if (!a)
                 return 0;
         n = (size_t)cJSON_GetArraySize(a);
         if (n > RUNTIME_SPEC_MAX_MOUNTS)
-                return fail(error, "mounts: more than %u entries", RUNTIME_SPEC_MAX_MOUNTS);
+                return error_set(error, -EINVAL, "mounts: more than %u entries", RUNTIME_SPEC_MAX_MOUNTS);
         if (n == 0)
                 return 0;
         s->mounts = calloc(n, sizeof(RuntimeMount));
@@ -395,7 +396,7 @@ static int parse_mounts(const cJSON *root, RuntimeSpec *s, char **error) {
                 char where[64];
 
                 if (!cJSON_IsObject(e))
-                        return fail(error, "mounts[%zu]: must be an object", s->n_mounts);
+                        return error_set(error, -EINVAL, "mounts[%zu]: must be an object", s->n_mounts);
                 s->n_mounts++;
                 (void)snprintf(where, sizeof(where), "mounts[%zu].", s->n_mounts - 1);
 
@@ -403,7 +404,11 @@ static int parse_mounts(const cJSON *root, RuntimeSpec *s, char **error) {
                 if (r < 0)
                         return r;
                 if (!path_is_safe_absolute(m->destination))
-                        return fail(error, "%sdestination: must be an absolute path without \"..\"", where);
+                        return error_set(
+                                error,
+                                -EINVAL,
+                                "%sdestination: must be an absolute path without \"..\"",
+                                where);
                 r = get_string(e, "type", where, false, &m->type, error);
                 if (r < 0)
                         return r;
@@ -421,11 +426,15 @@ static int parse_mounts(const cJSON *root, RuntimeSpec *s, char **error) {
                                 return -ENOMEM;
                 }
                 if (!m->type)
-                        return fail(error, "%stype: missing", where);
+                        return error_set(error, -EINVAL, "%stype: missing", where);
                 if (streq(m->type, "bind") && isempty(m->source))
-                        return fail(error, "%ssource: a bind mount needs a source", where);
+                        return error_set(error, -EINVAL, "%ssource: a bind mount needs a source", where);
                 if (streq(m->destination, "/") && !streq(m->type, "overlay"))
-                        return fail(error, "%sdestination: only an overlay may be mounted on \"/\"", where);
+                        return error_set(
+                                error,
+                                -EINVAL,
+                                "%sdestination: only an overlay may be mounted on \"/\"",
+                                where);
         }
         return 0;
 }
@@ -442,12 +451,12 @@ static int parse_seccomp(const cJSON *lnx, RuntimeSpec *s, char **error) {
 
         o = get_container(lnx, "seccomp", false, &ok);
         if (!ok)
-                return fail(error, "linux.seccomp: must be an object");
+                return error_set(error, -EINVAL, "linux.seccomp: must be an object");
         if (!o)
                 return 0;
         r = seccomp_profile_parse(o, SECCOMP_PROFILE_OCI, &s->seccomp, &seccomp_error);
         if (r == -EINVAL)
-                return fail(error, "linux.seccomp.%s", seccomp_error ?: "invalid");
+                return error_set(error, -EINVAL, "linux.seccomp.%s", seccomp_error ?: "invalid");
         if (r < 0)
                 return r;
         s->seccomp_text = cJSON_PrintUnformatted(o);
@@ -462,26 +471,31 @@ static int parse_linux(const cJSON *root, RuntimeSpec *s, char **error) {
 
         o = get_container(root, "linux", false, &ok);
         if (!ok)
-                return fail(error, "linux: must be an object");
+                return error_set(error, -EINVAL, "linux: must be an object");
         if (!o)
                 return 0;
 
         a = get_container(o, "namespaces", true, &ok);
         if (!ok)
-                return fail(error, "linux.namespaces: must be an array");
+                return error_set(error, -EINVAL, "linux.namespaces: must be an array");
         cJSON_ArrayForEach (e, a) {
                 const char *type = json_get_string(e, "type");
                 int flag;
 
                 if (!cJSON_IsObject(e) || !type)
-                        return fail(error, "linux.namespaces[%zu].type: missing", i);
+                        return error_set(error, -EINVAL, "linux.namespaces[%zu].type: missing", i);
                 flag = namespace_flag_from_string(type);
                 if (flag == 0)
-                        return fail(
-                                error, "linux.namespaces[%zu].type: \"%.64s\" is not supported", i, type);
-                if (cJSON_GetObjectItemCaseSensitive(e, "path"))
-                        return fail(
+                        return error_set(
                                 error,
+                                -EINVAL,
+                                "linux.namespaces[%zu].type: \"%.64s\" is not supported",
+                                i,
+                                type);
+                if (cJSON_GetObjectItemCaseSensitive(e, "path"))
+                        return error_set(
+                                error,
+                                -EINVAL,
                                 "linux.namespaces[%zu].path: joining a namespace is not supported",
                                 i);
                 s->namespace_flags |= flag;
@@ -523,27 +537,28 @@ static int parse_annotations(const cJSON *root, RuntimeSpec *s, char **error) {
 
         o = get_container(root, "annotations", false, &ok);
         if (!ok)
-                return fail(error, "annotations: must be an object");
+                return error_set(error, -EINVAL, "annotations: must be an object");
         if (!o)
                 return 0;
         r = get_string(o, "org.berth.user", "annotations.", false, &s->user_annotation, error);
         if (r < 0)
                 return r;
         if (s->user_annotation && (isempty(s->user_annotation) || strlen(s->user_annotation) > 256))
-                return fail(error, "annotations.org.berth.user: must be 1…256 characters");
+                return error_set(error, -EINVAL, "annotations.org.berth.user: must be 1…256 characters");
         r = get_string(o, "org.berth.name", "annotations.", false, &s->name_annotation, error);
         if (r < 0)
                 return r;
         if (s->name_annotation && strlen(s->name_annotation) > 256)
-                return fail(error, "annotations.org.berth.name: longer than 256 characters");
+                return error_set(error, -EINVAL, "annotations.org.berth.name: longer than 256 characters");
         r = get_string(o, "org.berth.run-dir", "annotations.", false, &s->run_dir_annotation, error);
         if (r < 0)
                 return r;
         /* The attach socket's path must fit a sockaddr_un. */
         if (s->run_dir_annotation && (!path_is_safe_absolute(s->run_dir_annotation) ||
                                       strlen(s->run_dir_annotation) > RUNTIME_SPEC_MAX_RUN_DIR_LEN))
-                return fail(
+                return error_set(
                         error,
+                        -EINVAL,
                         "annotations.org.berth.run-dir: must be an absolute path of at most %u characters",
                         RUNTIME_SPEC_MAX_RUN_DIR_LEN);
         r = get_string(
@@ -554,14 +569,16 @@ static int parse_annotations(const cJSON *root, RuntimeSpec *s, char **error) {
             (strncmp(s->seccomp_digest_annotation, "sha256:", 7) != 0 ||
              strlen(s->seccomp_digest_annotation) != 7 + 64 ||
              strspn(s->seccomp_digest_annotation + 7, "0123456789abcdef") != 64))
-                return fail(
+                return error_set(
                         error,
+                        -EINVAL,
                         "annotations.org.berth.seccomp-digest: must be \"sha256:\" and 64 hex digits");
         r = get_string(o, "org.berth.open-stdin", "annotations.", false, &open_stdin, error);
         if (r < 0)
                 return r;
         if (open_stdin && !streq(open_stdin, "true") && !streq(open_stdin, "false"))
-                return fail(error, "annotations.org.berth.open-stdin: must be \"true\" or \"false\"");
+                return error_set(
+                        error, -EINVAL, "annotations.org.berth.open-stdin: must be \"true\" or \"false\"");
         s->open_stdin = streq_ptr(open_stdin, "true");
         return 0;
 }
@@ -573,15 +590,15 @@ int runtime_spec_parse(const char *text, size_t size, RuntimeSpec **ret, char **
         int r;
 
         if (size > RUNTIME_SPEC_MAX_SIZE)
-                r = fail(&error, "config.json: larger than %u bytes", RUNTIME_SPEC_MAX_SIZE);
+                r = error_set(&error, -EINVAL, "config.json: larger than %u bytes", RUNTIME_SPEC_MAX_SIZE);
         else if (!(root = cJSON_ParseWithLength(text, size)) || !cJSON_IsObject(root))
-                r = fail(&error, "config.json: not a JSON object");
+                r = error_set(&error, -EINVAL, "config.json: not a JSON object");
         else if (!(s = calloc(1, sizeof(RuntimeSpec))))
                 r = -ENOMEM;
         else {
                 r = get_string(root, "ociVersion", "", true, &version, &error);
                 if (r >= 0 && strncmp(version, "1.", 2) != 0)
-                        r = fail(&error, "ociVersion: \"%.32s\" is not 1.x", version);
+                        r = error_set(&error, -EINVAL, "ociVersion: \"%.32s\" is not 1.x", version);
                 if (r >= 0)
                         r = parse_process(root, s, &error);
                 if (r >= 0)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "error-set.h"
 #include "json-util.h"
 #include "seccomp-profile.h"
 #include "strv.h"
@@ -101,19 +101,6 @@ SeccompProfile *seccomp_profile_free(SeccompProfile *p) {
         return NULL;
 }
 
-/* Records the first error message; always returns -EINVAL. */
-_printf_(2, 3) static int fail(char **error, const char *format, ...) {
-        va_list ap;
-
-        if (error && !*error) {
-                va_start(ap, format);
-                if (vasprintf(error, format, ap) < 0)
-                        *error = NULL;
-                va_end(ap);
-        }
-        return -EINVAL;
-}
-
 /* Every key of o must be one of keys (NULL-terminated). */
 static int check_keys(const cJSON *o, const char *where, const char *const *keys, char **error) {
         const cJSON *e;
@@ -123,7 +110,7 @@ static int check_keys(const cJSON *o, const char *where, const char *const *keys
                 for (size_t i = 0; keys[i] && !known; i++)
                         known = streq(e->string, keys[i]);
                 if (!known)
-                        return fail(error, "%s%.64s: unknown key", where, e->string);
+                        return error_set(error, -EINVAL, "%s%.64s: unknown key", where, e->string);
         }
         return 0;
 }
@@ -159,14 +146,14 @@ static int parse_action(const cJSON *v, const char *key, SeccompAction *ret, cha
         int a, r;
 
         if (is_null(v))
-                return fail(error, "%s: missing", key);
+                return error_set(error, -EINVAL, "%s: missing", key);
         r = parse_enum(v, action_table, ELEMENTSOF(action_table), &a);
         if (r == -EINVAL)
-                return fail(error, "%s: must be a string", key);
+                return error_set(error, -EINVAL, "%s: must be a string", key);
         if (r < 0 && streq(v->valuestring, "SCMP_ACT_NOTIFY"))
-                return fail(error, "%s: SCMP_ACT_NOTIFY is not supported", key);
+                return error_set(error, -EINVAL, "%s: SCMP_ACT_NOTIFY is not supported", key);
         if (r < 0)
-                return fail(error, "%s: unknown action \"%.64s\"", key, v->valuestring);
+                return error_set(error, -EINVAL, "%s: unknown action \"%.64s\"", key, v->valuestring);
         *ret = (SeccompAction)a;
         return 0;
 }
@@ -205,15 +192,16 @@ static int get_strv(
         if (is_null(a))
                 return 0;
         if (!cJSON_IsArray(a))
-                return fail(error, "%s%s: must be an array of strings", where, key);
+                return error_set(error, -EINVAL, "%s%s: must be an array of strings", where, key);
         cJSON_ArrayForEach (e, a) {
                 if (!cJSON_IsString(e))
-                        return fail(error, "%s%s[%zu]: must be a string", where, key, n);
+                        return error_set(error, -EINVAL, "%s%s[%zu]: must be a string", where, key, n);
                 if (++n > max)
-                        return fail(error, "%s%s: more than %zu entries", where, key, max);
+                        return error_set(error, -EINVAL, "%s%s: more than %zu entries", where, key, max);
                 if (!valid(e->valuestring))
-                        return fail(
+                        return error_set(
                                 error,
+                                -EINVAL,
                                 "%s%s[%zu]: invalid value \"%.64s\"",
                                 where,
                                 key,
@@ -235,7 +223,8 @@ get_errno(const cJSON *o, const char *key, const char *where, bool *ret_has, uin
         if (is_null(v))
                 return 0;
         if (get_uint(v, SECCOMP_ERRNO_MAX, &e) < 0)
-                return fail(error, "%s%s: must be an integer 0…%u", where, key, SECCOMP_ERRNO_MAX);
+                return error_set(
+                        error, -EINVAL, "%s%s: must be an integer 0…%u", where, key, SECCOMP_ERRNO_MAX);
         *ret_has = true;
         *ret = (uint32_t)e;
         return 0;
@@ -265,7 +254,7 @@ parse_condition(const cJSON *rule, const char *key, const char *where, SeccompCo
         if (is_null(o))
                 return 0;
         if (!cJSON_IsObject(o))
-                return fail(error, "%s%s: must be an object", where, key);
+                return error_set(error, -EINVAL, "%s%s: must be an object", where, key);
         (void)snprintf(sub, sizeof(sub), "%s%s.", where, key);
         r = check_keys(o, sub, keys, error);
         if (r < 0)
@@ -278,7 +267,7 @@ parse_condition(const cJSON *rule, const char *key, const char *where, SeccompCo
                 return r;
         v = cJSON_GetObjectItemCaseSensitive(o, "minKernel");
         if (!is_null(v) && parse_min_kernel(v, ret) < 0)
-                return fail(error, "%sminKernel: must be a version such as \"4.8\"", sub);
+                return error_set(error, -EINVAL, "%sminKernel: must be a version such as \"4.8\"", sub);
         return 0;
 }
 
@@ -291,10 +280,11 @@ static int parse_args(const cJSON *rule, const char *where, SeccompRule *ret, ch
         if (is_null(a))
                 return 0;
         if (!cJSON_IsArray(a))
-                return fail(error, "%sargs: must be an array", where);
+                return error_set(error, -EINVAL, "%sargs: must be an array", where);
         n = (size_t)cJSON_GetArraySize(a);
         if (n > SECCOMP_PROFILE_MAX_ARGS)
-                return fail(error, "%sargs: more than %u entries", where, SECCOMP_PROFILE_MAX_ARGS);
+                return error_set(
+                        error, -EINVAL, "%sargs: more than %u entries", where, SECCOMP_PROFILE_MAX_ARGS);
         if (n == 0)
                 return 0;
         ret->args = calloc(n, sizeof(SeccompArg));
@@ -311,15 +301,17 @@ static int parse_args(const cJSON *rule, const char *where, SeccompRule *ret, ch
                 (void)snprintf(sub, sizeof(sub), "%sargs[%zu].", where, ret->n_args);
                 ret->n_args++;
                 if (!cJSON_IsObject(e))
-                        return fail(error, "%.*s: must be an object", (int)strlen(sub) - 1, sub);
+                        return error_set(
+                                error, -EINVAL, "%.*s: must be an object", (int)strlen(sub) - 1, sub);
                 r = check_keys(e, sub, keys, error);
                 if (r < 0)
                         return r;
                 if (get_uint(
                             cJSON_GetObjectItemCaseSensitive(e, "index"), SECCOMP_PROFILE_MAX_ARGS - 1, &u) <
                     0)
-                        return fail(
+                        return error_set(
                                 error,
+                                -EINVAL,
                                 "%sindex: must be an integer 0…%u",
                                 sub,
                                 SECCOMP_PROFILE_MAX_ARGS - 1);
@@ -328,16 +320,17 @@ static int parse_args(const cJSON *rule, const char *where, SeccompRule *ret, ch
                             cJSON_GetObjectItemCaseSensitive(e, "value"),
                             SECCOMP_ARG_VALUE_MAX,
                             &arg->value) < 0)
-                        return fail(error, "%svalue: must be an integer 0…2^53", sub);
+                        return error_set(error, -EINVAL, "%svalue: must be an integer 0…2^53", sub);
                 v = cJSON_GetObjectItemCaseSensitive(e, "valueTwo");
                 if (!is_null(v) && get_uint(v, SECCOMP_ARG_VALUE_MAX, &arg->value_two) < 0)
-                        return fail(error, "%svalueTwo: must be an integer 0…2^53", sub);
+                        return error_set(error, -EINVAL, "%svalueTwo: must be an integer 0…2^53", sub);
                 v = cJSON_GetObjectItemCaseSensitive(e, "op");
                 r = parse_enum(v, operator_table, ELEMENTSOF(operator_table), &op);
                 if (r == -EINVAL)
-                        return fail(error, "%sop: must be a string", sub);
+                        return error_set(error, -EINVAL, "%sop: must be a string", sub);
                 if (r < 0)
-                        return fail(error, "%sop: unknown operator \"%.64s\"", sub, v->valuestring);
+                        return error_set(
+                                error, -EINVAL, "%sop: unknown operator \"%.64s\"", sub, v->valuestring);
                 arg->op = (SeccompOperator)op;
         }
         return 0;
@@ -353,7 +346,7 @@ parse_rule(const cJSON *o, SeccompProfileFormat format, const char *where, Secco
         int r;
 
         if (!cJSON_IsObject(o))
-                return fail(error, "%.*s: must be an object", (int)strlen(where) - 1, where);
+                return error_set(error, -EINVAL, "%.*s: must be an object", (int)strlen(where) - 1, where);
         r = check_keys(o, where, format == SECCOMP_PROFILE_DOCKER ? docker_keys : oci_keys, error);
         if (r < 0)
                 return r;
@@ -364,21 +357,22 @@ parse_rule(const cJSON *o, SeccompProfileFormat format, const char *where, Secco
         name = cJSON_GetObjectItemCaseSensitive(o, "name");
         if (!is_null(name)) {
                 if (ret->names)
-                        return fail(
+                        return error_set(
                                 error,
+                                -EINVAL,
                                 "%.*s: use either \"name\" or \"names\"",
                                 (int)strlen(where) - 1,
                                 where);
                 if (!cJSON_IsString(name) || !syscall_name_valid(name->valuestring))
-                        return fail(error, "%sname: must be a syscall name", where);
+                        return error_set(error, -EINVAL, "%sname: must be a syscall name", where);
                 if (strv_extend(&ret->names, name->valuestring) < 0)
                         return -ENOMEM;
         }
         if (!ret->names)
-                return fail(error, "%snames: missing", where);
+                return error_set(error, -EINVAL, "%snames: missing", where);
         comment = cJSON_GetObjectItemCaseSensitive(o, "comment");
         if (!is_null(comment) && !cJSON_IsString(comment))
-                return fail(error, "%scomment: must be a string", where);
+                return error_set(error, -EINVAL, "%scomment: must be a string", where);
 
         (void)snprintf(key, sizeof(key), "%saction", where);
         r = parse_action(cJSON_GetObjectItemCaseSensitive(o, "action"), key, &ret->action, error);
@@ -388,7 +382,11 @@ parse_rule(const cJSON *o, SeccompProfileFormat format, const char *where, Secco
         if (r < 0)
                 return r;
         if (ret->has_errno_ret && ret->action != SECCOMP_ACTION_ERRNO && ret->action != SECCOMP_ACTION_TRACE)
-                return fail(error, "%serrnoRet: only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take one", where);
+                return error_set(
+                        error,
+                        -EINVAL,
+                        "%serrnoRet: only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take one",
+                        where);
         r = parse_args(o, where, ret, error);
         if (r < 0)
                 return r;
@@ -407,10 +405,11 @@ static int parse_arch_map(const cJSON *root, SeccompProfile *p, char **error) {
         if (is_null(a))
                 return 0;
         if (!cJSON_IsArray(a))
-                return fail(error, "archMap: must be an array");
+                return error_set(error, -EINVAL, "archMap: must be an array");
         n = (size_t)cJSON_GetArraySize(a);
         if (n > SECCOMP_PROFILE_MAX_ARCHES)
-                return fail(error, "archMap: more than %u entries", SECCOMP_PROFILE_MAX_ARCHES);
+                return error_set(
+                        error, -EINVAL, "archMap: more than %u entries", SECCOMP_PROFILE_MAX_ARCHES);
         if (n == 0)
                 return 0;
         p->arch_map = calloc(n, sizeof(SeccompArchMap));
@@ -424,13 +423,15 @@ static int parse_arch_map(const cJSON *root, SeccompProfile *p, char **error) {
                 (void)snprintf(where, sizeof(where), "archMap[%zu].", p->n_arch_map);
                 p->n_arch_map++;
                 if (!cJSON_IsObject(e))
-                        return fail(error, "archMap[%zu]: must be an object", p->n_arch_map - 1);
+                        return error_set(
+                                error, -EINVAL, "archMap[%zu]: must be an object", p->n_arch_map - 1);
                 r = check_keys(e, where, keys, error);
                 if (r < 0)
                         return r;
                 arch = json_get_string(e, "architecture");
                 if (!arch || !arch_valid(arch))
-                        return fail(error, "%sarchitecture: must be a known SCMP_ARCH_* name", where);
+                        return error_set(
+                                error, -EINVAL, "%sarchitecture: must be a known SCMP_ARCH_* name", where);
                 m->arch = strdup(arch);
                 if (!m->arch)
                         return -ENOMEM;
@@ -455,20 +456,20 @@ static int parse_flags(const cJSON *root, SeccompProfile *p, char **error) {
         if (is_null(a))
                 return 0;
         if (!cJSON_IsArray(a))
-                return fail(error, "flags: must be an array of strings");
+                return error_set(error, -EINVAL, "flags: must be an array of strings");
         cJSON_ArrayForEach (e, a) {
                 const char *s = cJSON_GetStringValue(e);
                 bool known = false;
 
                 if (!s)
-                        return fail(error, "flags[%zu]: must be a string", i);
+                        return error_set(error, -EINVAL, "flags[%zu]: must be a string", i);
                 for (size_t j = 0; j < ELEMENTSOF(flag_table) && !known; j++)
                         if (streq(s, flag_table[j].name)) {
                                 p->flags |= flag_table[j].flag;
                                 known = true;
                         }
                 if (!known)
-                        return fail(error, "flags[%zu]: unsupported flag \"%.64s\"", i, s);
+                        return error_set(error, -EINVAL, "flags[%zu]: unsupported flag \"%.64s\"", i, s);
                 i++;
         }
         return 0;
@@ -482,10 +483,11 @@ static int parse_rules(const cJSON *root, SeccompProfileFormat format, SeccompPr
         if (is_null(a))
                 return 0;
         if (!cJSON_IsArray(a))
-                return fail(error, "syscalls: must be an array");
+                return error_set(error, -EINVAL, "syscalls: must be an array");
         n = (size_t)cJSON_GetArraySize(a);
         if (n > SECCOMP_PROFILE_MAX_RULES)
-                return fail(error, "syscalls: more than %u entries", SECCOMP_PROFILE_MAX_RULES);
+                return error_set(
+                        error, -EINVAL, "syscalls: more than %u entries", SECCOMP_PROFILE_MAX_RULES);
         if (n == 0)
                 return 0;
         p->rules = calloc(n, sizeof(SeccompRule));
@@ -513,7 +515,7 @@ int seccomp_profile_parse(
         int r;
 
         if (!cJSON_IsObject(o))
-                r = fail(&error, "not a JSON object");
+                r = error_set(&error, -EINVAL, "not a JSON object");
         else if (!(p = calloc(1, sizeof(SeccompProfile))))
                 r = -ENOMEM;
         else {
@@ -534,7 +536,10 @@ int seccomp_profile_parse(
                                 &error);
                 if (r >= 0 && p->has_default_errno_ret && p->default_action != SECCOMP_ACTION_ERRNO &&
                     p->default_action != SECCOMP_ACTION_TRACE)
-                        r = fail(&error, "defaultErrnoRet: only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take one");
+                        r = error_set(
+                                &error,
+                                -EINVAL,
+                                "defaultErrnoRet: only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take one");
                 if (r >= 0)
                         r = get_strv(
                                 o,
@@ -547,7 +552,7 @@ int seccomp_profile_parse(
                 if (r >= 0)
                         r = parse_arch_map(o, p, &error);
                 if (r >= 0 && p->architectures && p->n_arch_map > 0)
-                        r = fail(&error, "architectures and archMap: use either, not both");
+                        r = error_set(&error, -EINVAL, "architectures and archMap: use either, not both");
                 if (r >= 0)
                         r = parse_flags(o, p, &error);
                 if (r >= 0)
