@@ -14,7 +14,8 @@
 #                                   BENCH_SANDBOX_ARGS (an array, optional)
 #                                   goes to `berth-sandbox up` (e.g. --state-dir,
 #                                   --bind); BENCH_HOST_DIR (optional) is removed
-#                                   when the sandbox is down
+#                                   when the sandbox is down, with any loop device
+#                                   still backed by a file in it
 #   bench_podman_conf DIR           writes the containers.conf podman needs on
 #                                   these machines into DIR and exports
 #                                   CONTAINERS_CONF
@@ -53,11 +54,19 @@ bench_in_sandbox() {
         ninja -C "$build" >/dev/null
         name=$BENCH-$$
         # shellcheck disable=SC2064 # expand now: the name is fixed
-        trap "'$BENCH_REPO/tests/sandbox/berth-sandbox' down '$name'${BENCH_HOST_DIR:+; rm -rf '$BENCH_HOST_DIR'}" EXIT
+        trap "'$BENCH_REPO/tests/sandbox/berth-sandbox' down '$name'${BENCH_HOST_DIR:+; bench_remove_host_dir '$BENCH_HOST_DIR'}" EXIT
         "$BENCH_REPO/tests/sandbox/berth-sandbox" up "$name" --build "$build" ${BENCH_SANDBOX_ARGS[@]+"${BENCH_SANDBOX_ARGS[@]}"}
         status=0
         "$BENCH_REPO/tests/sandbox/berth-sandbox" exec "$name" -- "$script" --inside "$@" || status=$?
         exit "$status"
+}
+
+bench_remove_host_dir() {
+        local dev file
+        while read -r dev file; do
+                [[ $file != "$1"/* ]] || losetup -d "$dev" || true
+        done < <(losetup -n -l -O NAME,BACK-FILE 2>/dev/null)
+        rm -rf "$1"
 }
 
 bench_podman_conf() {

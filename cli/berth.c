@@ -25,12 +25,14 @@ static const Verb container_verbs[] = {
         {"logs", verb_logs, "Fetch the logs of a container"},
         {"ls", verb_ps, "List containers"},
         {"pause", verb_pause, "Pause all processes within one or more containers"},
+        {"port", verb_port, "List port mappings or a specific mapping for the container"},
         {"prune", verb_container_prune, "Remove all stopped containers"},
         {"rename", verb_rename, "Rename a container"},
         {"restart", verb_restart, "Restart one or more containers"},
         {"stats", verb_stats, "Display a live stream of container(s) resource usage statistics"},
         {"top", verb_top, "Display the running processes of a container"},
         {"unpause", verb_unpause, "Unpause all processes within one or more containers"},
+        {"update", verb_update, "Update configuration of one or more containers"},
         {"list", verb_ps, NULL},
         {"ps", verb_ps, NULL},
         {"rm", verb_rm, "Remove one or more containers"},
@@ -66,6 +68,28 @@ static const Verb system_verbs[] = {
         {},
 };
 
+static const Verb network_verbs[] = {
+        {"create", verb_network_create, "Create a network"},
+        {"inspect", verb_network_inspect, "Display detailed information on one or more networks"},
+        {"ls", verb_network_ls, "List networks"},
+        {"list", verb_network_ls, NULL},
+        {"prune", verb_network_prune, "Remove all unused networks"},
+        {"rm", verb_network_rm, "Remove one or more networks"},
+        {"remove", verb_network_rm, NULL},
+        {},
+};
+
+static const Verb volume_verbs[] = {
+        {"create", verb_volume_create, "Create a volume"},
+        {"inspect", verb_volume_inspect, "Display detailed information on one or more volumes"},
+        {"ls", verb_volume_ls, "List volumes"},
+        {"list", verb_volume_ls, NULL},
+        {"prune", verb_volume_prune, "Remove unused local volumes"},
+        {"rm", verb_volume_rm, "Remove one or more volumes"},
+        {"remove", verb_volume_rm, NULL},
+        {},
+};
+
 static const Verb top_verbs[] = {
         {"run", verb_run, "Create and run a new container from an image"},
         {"ps", verb_ps, "List containers"},
@@ -83,8 +107,10 @@ static const Verb top_verbs[] = {
         {"restart", verb_restart, "Restart one or more containers"},
         {"pause", verb_pause, "Pause all processes within one or more containers"},
         {"unpause", verb_unpause, "Unpause all processes within one or more containers"},
+        {"update", verb_update, "Update configuration of one or more containers"},
         {"rename", verb_rename, "Rename a container"},
         {"top", verb_top, "Display the running processes of a container"},
+        {"port", verb_port, "List port mappings or a specific mapping for the container"},
         {"stats", verb_stats, "Display a live stream of container(s) resource usage statistics"},
         {"logs", verb_logs, "Fetch the logs of a container"},
         {"events", verb_events, "Get real time events from the server"},
@@ -123,7 +149,9 @@ static void help(void) {
         printf("\nManagement Commands:\n"
                "  container   Manage containers\n"
                "  image       Manage images\n"
-               "  system      Manage berth\n\n"
+               "  system      Manage berth\n"
+               "  network     Manage networks\n"
+               "  volume      Manage volumes\n\n"
                "Run 'berth COMMAND --help' for more information on a command.\n");
 }
 
@@ -200,6 +228,10 @@ int main(int argc, char *argv[]) {
                 return dispatch_noun("image", "Manage images", image_verbs, argc - 1, argv + 1);
         if (streq(argv[0], "system"))
                 return dispatch_noun("system", "Manage berth", system_verbs, argc - 1, argv + 1);
+        if (streq(argv[0], "network"))
+                return dispatch_noun("network", "Manage networks", network_verbs, argc - 1, argv + 1);
+        if (streq(argv[0], "volume"))
+                return dispatch_noun("volume", "Manage volumes", volume_verbs, argc - 1, argv + 1);
         if (streq(argv[0], "help")) {
                 help();
                 return EXIT_SUCCESS;

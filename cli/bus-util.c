@@ -49,15 +49,30 @@ int bus_error_exit_status(const sd_bus_error *e) {
         return 125;
 }
 
+/* What a refusal was about: berthd says it ("Stop needs org.berth.berth1.manage-containers"); the bus
+ * policy's words are long, their member="…" names the method. */
+static void log_access_denied(const char *prefix, const sd_bus_error *e) {
+        const char *member = e->message ? strstr(e->message, " member=\"") : NULL;
+
+        if (member) {
+                member += STRLEN(" member=\"");
+                log_error(
+                        "%spermission denied: %.*s (are you in group berth?)",
+                        prefix,
+                        (int)strcspn(member, "\""),
+                        member);
+        } else
+                log_error(
+                        "%spermission denied: %s (are you in group berth?)", prefix, e->message ?: e->name);
+}
+
 void bus_log_call_error(const char *prefix, const sd_bus_error *e, int r) {
         prefix = prefix ?: "";
         if (sd_bus_error_has_names(
                     e,
                     SD_BUS_ERROR_ACCESS_DENIED,
                     "org.freedesktop.DBus.Error.InteractiveAuthorizationRequired"))
-                log_error(
-                        "%spermission denied while trying to connect to berthd (are you in group berth?)",
-                        prefix);
+                log_access_denied(prefix, e);
         else if (sd_bus_error_has_names(e, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER))
                 log_error("%sCannot connect to berthd. Is berthd running?", prefix);
         else if (sd_bus_error_is_set(e))

@@ -45,10 +45,12 @@ cJSON *disk_usage_summary(
         const DiskUsageImage *images,
         size_t n_images,
         const DiskUsageContainer *containers,
-        size_t n_containers) {
+        size_t n_containers,
+        const DiskUsageVolume *volumes,
+        size_t n_volumes) {
         _cleanup_json_ cJSON *rows = cJSON_CreateArray();
-        uint64_t used = 0, rw_total = 0, rw_reclaimable = 0;
-        size_t images_active = 0, containers_active = 0;
+        uint64_t used = 0, rw_total = 0, rw_reclaimable = 0, volumes_total = 0, volumes_reclaimable = 0;
+        size_t images_active = 0, containers_active = 0, volumes_active = 0;
 
         if (!rows)
                 return NULL;
@@ -64,6 +66,13 @@ cJSON *disk_usage_summary(
                 else
                         rw_reclaimable += containers[i].size_rw;
         }
+        for (size_t i = 0; i < n_volumes; i++) {
+                volumes_total += volumes[i].size;
+                if (volumes[i].links > 0)
+                        volumes_active++;
+                else
+                        volumes_reclaimable += volumes[i].size;
+        }
         if (add_row(rows,
                     "Images",
                     n_images,
@@ -71,7 +80,9 @@ cJSON *disk_usage_summary(
                     layers_size,
                     layers_size - MIN(used, layers_size)) < 0 ||
             add_row(rows, "Containers", n_containers, containers_active, rw_total, rw_reclaimable) < 0 ||
-            add_row(rows, "Local Volumes", 0, 0, 0, 0) < 0 || add_row(rows, "Build Cache", 0, 0, 0, 0) < 0)
+            add_row(rows, "Local Volumes", n_volumes, volumes_active, volumes_total, volumes_reclaimable) <
+                    0 ||
+            add_row(rows, "Build Cache", 0, 0, 0, 0) < 0)
                 return NULL;
         return TAKE_PTR(rows);
 }

@@ -20,16 +20,23 @@ typedef struct DiskUsageContainer {
         bool active;      /* running, paused or restarting */
 } DiskUsageContainer;
 
+typedef struct DiskUsageVolume {
+        uint64_t size;  /* bytes of its files */
+        uint32_t links; /* containers using it, in any state */
+} DiskUsageVolume;
+
 /* Docker's rows {Type, TotalCount, Active, Size, Reclaimable}. Images: SIZE is layers_size (every layer
  * once), RECLAIMABLE what remains after the unique bytes of the images containers use. Containers:
- * RECLAIMABLE is the writable layers of the ones not active. Volumes and the build cache are empty in
- * berth for now. */
+ * RECLAIMABLE is the writable layers of the ones not active. Local Volumes: ACTIVE the ones a container
+ * uses, RECLAIMABLE the others' bytes. The build cache is empty in berth for now. */
 cJSON *disk_usage_summary(
         uint64_t layers_size,
         const DiskUsageImage *images,
         size_t n_images,
         const DiskUsageContainer *containers,
-        size_t n_containers);
+        size_t n_containers,
+        const DiskUsageVolume *volumes,
+        size_t n_volumes);
 
 /* "running", "paused" and "restarting" hold on to their writable layer. */
 bool container_state_is_active(const char *state);

@@ -259,6 +259,10 @@ void run_options_done(RunOptions *o) {
         free(o->detach_keys);
         health_flags_done(&o->health);
         security_flags_done(&o->security);
+        port_flags_done(&o->ports);
+        device_flags_done(&o->devices);
+        resource_flags_done(&o->resources);
+        mount_flags_done(&o->mounts);
         free(o->image);
         strv_free(o->command);
         *o = (RunOptions){};
@@ -298,7 +302,8 @@ static void run_help(const char *verb) {
                "      --rm                   Automatically remove the container when it exits\n"
                "  -t, --tty                  Allocate a pseudo-TTY\n"
                "  -u, --user string          Username or UID (format: <name|uid>[:<group|gid>])\n"
-               "  -w, --workdir string       Working directory inside the container\n" SECURITY_FLAG_HELP,
+               "  -w, --workdir string       Working directory inside the container\n" SECURITY_FLAG_HELP
+                       RESOURCE_FLAG_HELP MOUNT_FLAG_HELP DEVICE_FLAG_HELP PORT_FLAG_HELP,
                verb,
                streq(verb, "create") ? "Create a new container"
                                      : "Create and run a new container from an image");
@@ -332,6 +337,10 @@ int parse_run_options(int argc, char *argv[], RunOptions *ret) {
                 {"help", no_argument, NULL, ARG_HELP},
                 HEALTH_FLAG_OPTIONS,
                 SECURITY_FLAG_OPTIONS,
+                RESOURCE_FLAG_OPTIONS,
+                MOUNT_FLAG_OPTIONS,
+                DEVICE_FLAG_OPTIONS,
+                PORT_FLAG_OPTIONS,
                 {},
         };
         _cleanup_(run_options_done) RunOptions o = {};
@@ -340,7 +349,7 @@ int parse_run_options(int argc, char *argv[], RunOptions *ret) {
         int c, r;
 
         optind = 0; /* full reset: parsers may run more than once in a process (tests) */
-        while ((c = next_option(argc, argv, "+a:de:h:itu:w:", options)) >= 0) {
+        while ((c = next_option(argc, argv, "+a:c:de:h:im:p:Ptu:v:w:", options)) >= 0) {
                 r = 0;
                 switch (c) {
                 case 'a':
@@ -414,6 +423,41 @@ int parse_run_options(int argc, char *argv[], RunOptions *ret) {
                         break;
                 case SECURITY_FLAG_CAP_ADD ... _SECURITY_FLAG_LAST:
                         r = security_flags_parse(&o.security, c, optarg);
+                        if (r < 0)
+                                return r;
+                        break;
+                case 'p':
+                case 'P':
+                case PORT_FLAG_PUBLISH ... _PORT_FLAG_LAST:
+                        r = port_flags_parse(
+                                &o.ports,
+                                c == 'p'   ? PORT_FLAG_PUBLISH
+                                : c == 'P' ? PORT_FLAG_PUBLISH_ALL
+                                           : c,
+                                optarg);
+                        if (r < 0)
+                                return r;
+                        break;
+                case DEVICE_FLAG_DEVICE ... _DEVICE_FLAG_LAST:
+                        r = device_flags_parse(&o.devices, c, optarg);
+                        if (r < 0)
+                                return r;
+                        break;
+                case 'v':
+                case MOUNT_FLAG_VOLUME ... _MOUNT_FLAG_LAST:
+                        r = mount_flags_parse(&o.mounts, c == 'v' ? MOUNT_FLAG_VOLUME : c, optarg);
+                        if (r < 0)
+                                return r;
+                        break;
+                case 'm':
+                case 'c':
+                case RESOURCE_FLAG_MEMORY ... _RESOURCE_FLAG_LAST:
+                        r = resource_flags_parse(
+                                &o.resources,
+                                c == 'm'   ? RESOURCE_FLAG_MEMORY
+                                : c == 'c' ? RESOURCE_FLAG_CPU_SHARES
+                                           : c,
+                                optarg);
                         if (r < 0)
                                 return r;
                         break;

@@ -6,8 +6,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "device-flags.h"
 #include "health-flags.h"
 #include "macro.h"
+#include "mount-flags.h"
+#include "port-flags.h"
+#include "resource-flags.h"
 #include "security-flags.h"
 
 /* Exit status for errors of berth itself or of the daemon, as Docker's 125. */
@@ -54,6 +58,10 @@ typedef struct RunOptions {
         bool attach_stdout, attach_stderr; /* -a (both when -a is not given) */
         HealthFlags health;
         SecurityFlags security;
+        DeviceFlags devices;
+        ResourceFlags resources;
+        MountFlags mounts;
+        PortFlags ports;
         char *image;
         char **command;
 } RunOptions;

@@ -17,6 +17,7 @@ void security_flags_done(SecurityFlags *f) {
         strv_free(f->cap_drop);
         strv_free(f->security_opt);
         strv_free(f->tmpfs);
+        free(f->userns);
         *f = (SecurityFlags){};
 }
 
@@ -82,6 +83,10 @@ int security_flags_parse(SecurityFlags *f, int flag, const char *arg) {
                 return 0;
         case SECURITY_FLAG_TMPFS:
                 return strv_extend(&f->tmpfs, arg) < 0 ? log_oom() : 0;
+        case SECURITY_FLAG_USERNS:
+                free(f->userns);
+                f->userns = strdup(arg);
+                return f->userns ? 0 : log_oom();
         default:
                 return -EINVAL;
         }

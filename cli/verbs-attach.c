@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "bus-errors.h"
+#include "bus-options.h"
 #include "bus-util.h"
 #include "log.h"
 #include "parse-flags.h"
@@ -172,19 +173,8 @@ static int append_exec_options(
         int r;
 
         r = sd_bus_message_open_container(m, 'a', "{sv}");
-        if (r >= 0 && env) {
-                r = sd_bus_message_open_container(m, 'e', "sv");
-                if (r >= 0)
-                        r = sd_bus_message_append(m, "s", "Env");
-                if (r >= 0)
-                        r = sd_bus_message_open_container(m, 'v', "as");
-                if (r >= 0)
-                        r = sd_bus_message_append_strv(m, env);
-                if (r >= 0)
-                        r = sd_bus_message_close_container(m);
-                if (r >= 0)
-                        r = sd_bus_message_close_container(m);
-        }
+        if (r >= 0)
+                r = bus_append_strv_option(m, "Env", env);
         if (r >= 0 && workdir)
                 r = sd_bus_message_append(m, "{sv}", "WorkingDir", "s", workdir);
         if (r >= 0 && user)

@@ -7,8 +7,10 @@
 
 #include "attach.h"
 #include "bus-errors.h"
+#include "bus-options.h"
 #include "bus-util.h"
 #include "container-list.h"
+#include "container-ports.h"
 #include "fileio.h"
 #include "json-util.h"
 #include "log.h"
@@ -41,39 +43,22 @@ static int append_string_option(sd_bus_message *m, const char *key, const char *
         return sd_bus_message_append(m, "{sv}", key, "s", value);
 }
 
-static int append_strv_option(sd_bus_message *m, const char *key, char **value) {
-        int r;
-
-        if (!value)
-                return 0;
-        r = sd_bus_message_open_container(m, 'e', "sv");
-        if (r >= 0)
-                r = sd_bus_message_append(m, "s", key);
-        if (r >= 0)
-                r = sd_bus_message_open_container(m, 'v', "as");
-        if (r >= 0)
-                r = sd_bus_message_append_strv(m, value);
-        if (r >= 0)
-                r = sd_bus_message_close_container(m);
-        if (r >= 0)
-                r = sd_bus_message_close_container(m);
-        return r;
-}
-
 static int append_security_options(sd_bus_message *m, const SecurityFlags *f) {
         int r;
 
-        r = append_strv_option(m, "CapAdd", f->cap_add);
+        r = bus_append_strv_option(m, "CapAdd", f->cap_add);
         if (r >= 0)
-                r = append_strv_option(m, "CapDrop", f->cap_drop);
+                r = bus_append_strv_option(m, "CapDrop", f->cap_drop);
         if (r >= 0 && f->privileged)
                 r = sd_bus_message_append(m, "{sv}", "Privileged", "b", 1);
         if (r >= 0)
-                r = append_strv_option(m, "SecurityOpt", f->security_opt);
+                r = bus_append_strv_option(m, "SecurityOpt", f->security_opt);
         if (r >= 0 && f->read_only)
                 r = sd_bus_message_append(m, "{sv}", "ReadonlyRootfs", "b", 1);
         if (r >= 0)
-                r = append_strv_option(m, "Tmpfs", f->tmpfs);
+                r = bus_append_strv_option(m, "Tmpfs", f->tmpfs);
+        if (r >= 0)
+                r = append_string_option(m, "UsernsMode", f->userns);
         return r;
 }
 
@@ -94,7 +79,7 @@ static int create_container(sd_bus *bus, const RunOptions *o, char **ret_path) {
         if (r >= 0)
                 r = append_string_option(m, "Name", o->name);
         if (r >= 0)
-                r = append_strv_option(m, "Env", o->env);
+                r = bus_append_strv_option(m, "Env", o->env);
         if (r >= 0)
                 r = append_string_option(m, "WorkingDir", o->workdir);
         if (r >= 0 && o->entrypoint) {
@@ -121,6 +106,14 @@ static int create_container(sd_bus *bus, const RunOptions *o, char **ret_path) {
         if (r >= 0)
                 r = append_security_options(m, &o->security);
         if (r >= 0)
+                r = resource_flags_append(m, &o->resources);
+        if (r >= 0)
+                r = mount_flags_append(m, &o->mounts);
+        if (r >= 0)
+                r = device_flags_append(m, &o->devices);
+        if (r >= 0)
+                r = port_flags_append(m, &o->ports);
+        if (r >= 0)
                 r = sd_bus_message_close_container(m);
         if (r < 0)
                 return log_error_errno(r, "berth: Failed to build the create call: %m");
@@ -143,6 +136,7 @@ static int create_container(sd_bus *bus, const RunOptions *o, char **ret_path) {
         r = sd_bus_message_read(reply, "o", &path);
         if (r < 0)
                 return log_error_errno(r, "berth: Failed to parse the create reply: %m");
+        container_print_resource_warnings(bus, path);
         *ret_path = strdup(path);
         return *ret_path ? 0 : log_oom();
 }
@@ -321,27 +315,34 @@ int verb_kill(int argc, char *argv[]) {
 int verb_rm(int argc, char *argv[]) {
         static const struct option options[] = {
                 {"force", no_argument, NULL, 'f'},
+                {"volumes", no_argument, NULL, 'v'},
                 {"help", no_argument, NULL, 'H'},
                 {},
         };
-        bool force = false;
+        bool force = false, volumes = false;
         int c;
 
         optind = 0;
-        while ((c = next_option(argc, argv, "+f", options)) >= 0)
+        while ((c = next_option(argc, argv, "+fv", options)) >= 0)
                 switch (c) {
                 case 'f':
                         force = true;
                         break;
+                case 'v':
+                        volumes = true;
+                        break;
                 case 'H':
                         printf("Usage:  berth rm [OPTIONS] CONTAINER [CONTAINER...]\n\nRemove one or more "
                                "containers\n\n"
-                               "Options:\n  -f, --force   Force the removal of a running container (uses "
-                               "SIGKILL)\n");
+                               "Options:\n  -f, --force     Force the removal of a running container (uses "
+                               "SIGKILL)\n"
+                               "  -v, --volumes   Remove anonymous volumes associated with the container\n");
                         return EXIT_SUCCESS;
                 default:
                         return EXIT_BERTH_ERROR;
                 }
+        if (volumes)
+                return verb_rm_with_volumes(argc, argv, force);
         return verb_call_on_containers(
                 argc,
                 argv,
@@ -384,6 +385,25 @@ cJSON *container_row_json(const ContainerRow *c, bool trunc, uint64_t now) {
             !cJSON_AddStringToObject(o, "Status", status))
                 return NULL;
         return TAKE_PTR(o);
+}
+
+/* The PORTS column of a running container. */
+static int ps_add_ports(sd_bus *bus, const char *path, cJSON *o) {
+        _cleanup_free_ PortMapping *ports = NULL;
+        _cleanup_free_ char *s = NULL;
+        size_t n = 0;
+        cJSON *v;
+
+        /* A container that just stopped has none. */
+        if (container_ports_fetch(bus, path, &ports, &n) < 0 || n == 0)
+                return 0;
+        if (ports_summary(ports, n, &s) < 0)
+                return -ENOMEM;
+        v = cJSON_CreateString(s);
+        if (!v)
+                return -ENOMEM;
+        cJSON_ReplaceItemInObjectCaseSensitive(o, "Ports", v);
+        return 0;
 }
 
 /* The fields of a ps row; the default table shows ID, Image, Command, RunningFor, Status, Ports, Names. */
@@ -479,6 +499,8 @@ int verb_ps(int argc, char *argv[]) {
                 if (!o)
                         return log_oom(), EXIT_FAILURE;
                 cJSON_AddItemToArray(list, o);
+                if (streq(rows[i].state, "running") && ps_add_ports(bus, rows[i].path, o) < 0)
+                        return log_oom(), EXIT_FAILURE;
         }
         return print_formatted_rows(list, format, body, ps_columns, ELEMENTSOF(ps_columns)) < 0
                        ? EXIT_FAILURE
@@ -604,7 +626,25 @@ static int container_inspect_json(sd_bus *bus, const char *path, sd_bus_error *e
         if (!restart)
                 return -ENOMEM;
         cJSON_AddItemToObject(host, "RestartPolicy", restart);
+        r = container_network_inspect_json(bus, path, p, o, host);
+        if (r < 0) {
+                cJSON_Delete(host);
+                return r;
+        }
+        r = container_mounts_inspect_json(bus, path, o, host);
+        if (r < 0) {
+                cJSON_Delete(host);
+                return r;
+        }
         cJSON_AddItemToObject(o, "HostConfig", host);
+        if (!cJSON_AddStringToObject(host, "UsernsMode", json_get_string(p, "UsernsMode") ?: ""))
+                return -ENOMEM;
+        r = resource_inspect_json(p, state, host);
+        if (r < 0)
+                return r;
+        r = device_inspect_json(p, host);
+        if (r < 0)
+                return r;
 
         *ret = TAKE_PTR(o);
         return 0;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,12 @@ typedef struct DiskUsageContainerRow {
         uint64_t size_rw;
 } DiskUsageContainerRow;
 
+/* One volume row of Manager.GetDiskUsage; name points into the reply. */
+typedef struct DiskUsageVolumeRow {
+        const char *name;
+        DiskUsageVolume usage;
+} DiskUsageVolumeRow;
+
 typedef struct DiskUsage {
         sd_bus_message *reply;
         uint64_t layers_size;
@@ -36,6 +43,8 @@ typedef struct DiskUsage {
         size_t n_images;
         DiskUsageContainerRow *containers;
         size_t n_containers;
+        DiskUsageVolumeRow *volumes;
+        size_t n_volumes;
 } DiskUsage;
 
 static void disk_usage_done(DiskUsage *du) {
@@ -45,6 +54,7 @@ static void disk_usage_done(DiskUsage *du) {
         }
         free(du->images);
         free(du->containers);
+        free(du->volumes);
         sd_bus_message_unref(du->reply);
         *du = (DiskUsage){};
 }
@@ -119,6 +129,28 @@ static int read_container_rows(sd_bus_message *m, DiskUsage *du) {
         return sd_bus_message_exit_container(m);
 }
 
+static int read_volume_rows(sd_bus_message *m, DiskUsage *du) {
+        const char *name;
+        uint32_t links;
+        uint64_t size;
+        int r;
+
+        r = sd_bus_message_enter_container(m, 'a', "(sut)");
+        if (r < 0)
+                return r;
+        while ((r = sd_bus_message_read(m, "(sut)", &name, &links, &size)) > 0) {
+                DiskUsageVolumeRow *a =
+                        realloc(du->volumes, (du->n_volumes + 1) * sizeof(DiskUsageVolumeRow));
+                if (!a)
+                        return -ENOMEM;
+                du->volumes = a;
+                du->volumes[du->n_volumes++] = (DiskUsageVolumeRow){name, {size, links}};
+        }
+        if (r < 0)
+                return r;
+        return sd_bus_message_exit_container(m);
+}
+
 static int disk_usage_fetch(sd_bus *bus, DiskUsage *ret) {
         _cleanup_(disk_usage_done) DiskUsage du = {};
         int r;
@@ -131,6 +163,8 @@ static int disk_usage_fetch(sd_bus *bus, DiskUsage *ret) {
                 r = read_image_rows(du.reply, &du);
         if (r >= 0)
                 r = read_container_rows(du.reply, &du);
+        if (r >= 0)
+                r = read_volume_rows(du.reply, &du);
         if (r < 0)
                 return log_error_errno(r, "Failed to parse the disk usage: %m");
         *ret = du;
@@ -157,6 +191,7 @@ static int print_summary(sd_bus *bus, const DiskUsage *du, OutputFormat format, 
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_free_ DiskUsageImage *images = calloc(MAX(du->n_images, 1U), sizeof(DiskUsageImage));
         _cleanup_free_ DiskUsageContainer *containers = NULL;
+        _cleanup_free_ DiskUsageVolume *volumes = NULL;
         _cleanup_free_ ContainerRow *rows = NULL;
         _cleanup_json_ cJSON *summary = NULL;
         size_t n = 0;
@@ -178,7 +213,13 @@ static int print_summary(sd_bus *bus, const DiskUsage *du, OutputFormat format, 
                 containers[i] =
                         (DiskUsageContainer){u ? u->size_rw : 0, container_state_is_active(rows[i].state)};
         }
-        summary = disk_usage_summary(du->layers_size, images, du->n_images, containers, n);
+        volumes = calloc(MAX(du->n_volumes, 1U), sizeof(DiskUsageVolume));
+        if (!volumes)
+                return log_oom();
+        for (size_t i = 0; i < du->n_volumes; i++)
+                volumes[i] = du->volumes[i].usage;
+        summary = disk_usage_summary(
+                du->layers_size, images, du->n_images, containers, n, volumes, du->n_volumes);
         if (!summary)
                 return log_oom();
         return print_formatted_rows(summary, format, body, summary_columns, ELEMENTSOF(summary_columns));
@@ -301,14 +342,37 @@ static const Column build_cache_columns[] = {
         {"Shared", "SHARED", true},
 };
 
-/* docker system df -v: a table per kind. Volumes and a build cache do not exist in berth yet: their
- * tables are empty. */
+/* The rows of the volumes table: Name, Links, Size. */
+static int volume_usage_rows(const DiskUsage *du, cJSON **ret) {
+        _cleanup_json_ cJSON *rows = cJSON_CreateArray();
+
+        if (!rows)
+                return -ENOMEM;
+        for (size_t i = 0; i < du->n_volumes; i++) {
+                cJSON *o = cJSON_CreateObject();
+                char links[16], size[FORMAT_BUF];
+
+                if (!o)
+                        return -ENOMEM;
+                cJSON_AddItemToArray(rows, o);
+                snprintf(links, sizeof(links), "%" PRIu32, du->volumes[i].usage.links);
+                if (!cJSON_AddStringToObject(o, "Name", du->volumes[i].name) ||
+                    !cJSON_AddStringToObject(o, "Links", links) ||
+                    !cJSON_AddStringToObject(o, "Size", format_size(size, du->volumes[i].usage.size)))
+                        return -ENOMEM;
+        }
+        *ret = TAKE_PTR(rows);
+        return 0;
+}
+
+/* docker system df -v: a table per kind. A build cache does not exist in berth yet: its table is empty. */
 static int print_verbose(sd_bus *bus, const DiskUsage *du) {
-        _cleanup_json_ cJSON *images = NULL, *containers = NULL, *none = cJSON_CreateArray();
+        _cleanup_json_ cJSON *images = NULL, *containers = NULL, *volumes = NULL,
+                             *none = cJSON_CreateArray();
         uint64_t now = now_realtime_usec();
         int r;
 
-        if (!none || image_usage_rows(du, now, &images) < 0)
+        if (!none || image_usage_rows(du, now, &images) < 0 || volume_usage_rows(du, &volumes) < 0)
                 return log_oom();
         r = container_usage_rows(bus, du, now, &containers);
         if (r < 0)
@@ -321,7 +385,8 @@ static int print_verbose(sd_bus *bus, const DiskUsage *du) {
                      container_columns,
                      ELEMENTSOF(container_columns))) < 0 ||
             (r = print_section(
-                     "Local Volumes space usage:", none, volume_columns, ELEMENTSOF(volume_columns))) < 0 ||
+                     "Local Volumes space usage:", volumes, volume_columns, ELEMENTSOF(volume_columns))) <
+                    0 ||
             (r = print_section(
                      "Build cache usage: 0B", none, build_cache_columns, ELEMENTSOF(build_cache_columns))) <
                     0)

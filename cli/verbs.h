@@ -16,6 +16,19 @@ int verb_stop(int argc, char *argv[]);
 int verb_kill(int argc, char *argv[]);
 int verb_rm(int argc, char *argv[]);
 int verb_ps(int argc, char *argv[]);
+int verb_port(int argc, char *argv[]);
+/* verbs-network.c: "berth network …". */
+int verb_network_create(int argc, char *argv[]);
+int verb_network_inspect(int argc, char *argv[]);
+int verb_network_ls(int argc, char *argv[]);
+int verb_network_prune(int argc, char *argv[]);
+int verb_network_rm(int argc, char *argv[]);
+/* verbs-volume.c: "berth volume …". */
+int verb_volume_create(int argc, char *argv[]);
+int verb_volume_inspect(int argc, char *argv[]);
+int verb_volume_ls(int argc, char *argv[]);
+int verb_volume_prune(int argc, char *argv[]);
+int verb_volume_rm(int argc, char *argv[]);
 int verb_inspect(int argc, char *argv[]);
 int verb_wait(int argc, char *argv[]);
 int verb_logs(int argc, char *argv[]);
@@ -26,6 +39,10 @@ int verb_restart(int argc, char *argv[]);
 int verb_pause(int argc, char *argv[]);
 int verb_unpause(int argc, char *argv[]);
 int verb_rename(int argc, char *argv[]);
+/* verbs-update.c */
+int verb_update(int argc, char *argv[]);
+/* Prints the limits a new container's create discarded, as Docker's CLI prints create warnings. */
+void container_print_resource_warnings(sd_bus *bus, const char *path);
 int verb_top(int argc, char *argv[]);
 int verb_stats(int argc, char *argv[]);
 int verb_container_prune(int argc, char *argv[]);
@@ -62,6 +79,10 @@ void image_rows_free(ImageRow *rows, size_t n);
 cJSON *container_row_json(const ContainerRow *c, bool trunc, uint64_t now);
 /* The Docker-shaped inspect object of the image at path (inspect falls back to images). */
 int image_inspect_json(sd_bus *bus, const char *path, sd_bus_error *error, cJSON **ret);
+
+/* verbs-volume.c: "berth volume …"; rm -v; inspect's Mounts, HostConfig.Binds and HostConfig.Mounts. */
+int verb_rm_with_volumes(int argc, char *argv[], bool force);
+int container_mounts_inspect_json(sd_bus *bus, const char *path, cJSON *o, cJSON *host);
 
 int verb_version(int argc, char *argv[]);
 int verb_info(int argc, char *argv[]);

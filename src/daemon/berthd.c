@@ -8,17 +8,21 @@
 #include <systemd/sd-bus.h>
 #include <systemd/sd-event.h>
 
+#include "bus-authorize.h"
 #include "bus-container.h"
 #include "bus-errors.h"
 #include "bus-image.h"
 #include "bus-introspect.h"
 #include "bus-manager.h"
+#include "bus-network.h"
 #include "bus-transfer.h"
 #include "bus-util.h"
+#include "bus-volume.h"
 #include "container-restart.h"
 #include "log.h"
 #include "manager.h"
 #include "unit-manager.h"
+#include "volume-store.h"
 
 static const char *arg_state_dir = BERTH_STATE_DIR;
 
@@ -39,6 +43,8 @@ static int print_introspection(void) {
                 {BERTH_CONTAINER_IFACE, bus_container_vtable},
                 {BERTH_IMAGE_IFACE, bus_image_vtable},
                 {BERTH_TRANSFER_IFACE, bus_transfer_vtable},
+                {BERTH_VOLUME_IFACE, bus_volume_vtable},
+                {BERTH_NETWORK_IFACE, bus_network_vtable},
         };
         return bus_introspect_print(stdout, interfaces, ELEMENTSOF(interfaces));
 }
@@ -126,6 +132,10 @@ static int run(int argc, char *argv[]) {
         if (r < 0)
                 return log_error_errno(r, "Failed to attach the bus to the event loop: %m");
 
+        r = bus_authorize_install(bus);
+        if (r < 0)
+                return r;
+
         r = manager_new(event, bus, arg_state_dir, &m);
         if (r < 0)
                 return r;
@@ -143,6 +153,7 @@ static int run(int argc, char *argv[]) {
         r = manager_load_containers(m);
         if (r < 0)
                 return r;
+        (void)volume_collect_leftovers(m->state_dir);
 
         r = sd_bus_request_name(bus, BERTH_BUS_NAME, 0);
         if (r < 0)

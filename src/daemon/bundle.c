@@ -112,7 +112,8 @@ int bundle_read_pid(const char *bundle, pid_t *ret) {
         return 0;
 }
 
-int bundle_read_exit(const char *bundle, int *ret_exit_code, uint64_t *ret_finished_at) {
+int bundle_read_exit(
+        const char *bundle, int *ret_exit_code, uint64_t *ret_finished_at, bool *ret_oom_killed) {
         _cleanup_close_ int dir_fd = -EBADF;
         _cleanup_json_ cJSON *o = NULL;
         int64_t code, finished;
@@ -132,5 +133,7 @@ int bundle_read_exit(const char *bundle, int *ret_exit_code, uint64_t *ret_finis
 
         *ret_exit_code = (int)code;
         *ret_finished_at = finished > 0 ? (uint64_t)finished : 0;
+        if (ret_oom_killed)
+                *ret_oom_killed = json_get_bool(o, "OOMKilled", false);
         return 0;
 }

@@ -5,6 +5,7 @@
  * reads back from what berth-runtime left there. */
 
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -17,5 +18,7 @@ int bundle_clear_run_files(const char *bundle);
 
 int bundle_read_pid(const char *bundle, pid_t *ret);
 
-/* exit.json: ExitCode and FinishedAt (µs since the epoch; 0 if absent). */
-int bundle_read_exit(const char *bundle, int *ret_exit_code, uint64_t *ret_finished_at);
+/* exit.json: ExitCode, FinishedAt (µs since the epoch; 0 if absent) and OOMKilled (ret_oom_killed may be
+ * NULL). */
+int bundle_read_exit(
+        const char *bundle, int *ret_exit_code, uint64_t *ret_finished_at, bool *ret_oom_killed);

@@ -3,8 +3,12 @@
 
 #include "bus-container-attach.h"
 #include "bus-container-health.h"
+#include "bus-container-host-config.h"
+#include "bus-container-network.h"
+#include "bus-container-resources.h"
 #include "bus-container.h"
 #include "bus-util.h"
+#include "bus-volume.h"
 #include "container-freezer.h"
 #include "container-lifecycle.h"
 #include "container-rename.h"
@@ -48,6 +52,18 @@ static int property_get_bool(
         void *userdata,
         sd_bus_error *error) {
         return sd_bus_message_append(reply, "b", *(bool *)userdata);
+}
+
+static int property_get_userns_mode(
+        sd_bus *bus,
+        const char *path,
+        const char *interface,
+        const char *property,
+        sd_bus_message *reply,
+        void *userdata,
+        sd_bus_error *error) {
+        Container *c = userdata;
+        return sd_bus_message_append(reply, "s", container_userns_mode_string(&c->userns));
 }
 
 /* The verbs may reply later: > 0 tells sd-bus the call is taken care of (0 would make it look for
@@ -169,7 +185,7 @@ const sd_bus_vtable bus_container_vtable[] = {
         SD_BUS_PROPERTY("Tty", "b", property_get_bool, offsetof(Container, tty), CONST_FLAGS),
         SD_BUS_PROPERTY("OpenStdin", "b", property_get_bool, offsetof(Container, open_stdin), CONST_FLAGS),
         SD_BUS_PROPERTY("Unit", "s", NULL, offsetof(Container, unit), CHANGE_FLAGS),
-        SD_BUS_PROPERTY("RestartPolicy", "s", property_get_restart_policy, 0, CONST_FLAGS),
+        SD_BUS_PROPERTY("RestartPolicy", "s", property_get_restart_policy, 0, CHANGE_FLAGS),
         SD_BUS_PROPERTY("RestartCount", "u", NULL, offsetof(Container, restart_count), CHANGE_FLAGS),
         SD_BUS_PROPERTY("CreatedAt", "t", NULL, offsetof(Container, created_at), CONST_FLAGS),
         SD_BUS_PROPERTY("State", "s", property_get_state, 0, CHANGE_FLAGS),
@@ -191,6 +207,23 @@ const sd_bus_vtable bus_container_vtable[] = {
         SD_BUS_PROPERTY("HealthStartPeriod", "t", bus_container_property_get_health, 0, CONST_FLAGS),
         SD_BUS_PROPERTY("HealthRetries", "u", bus_container_property_get_health, 0, CONST_FLAGS),
         SD_BUS_PROPERTY("HealthOnFailure", "s", bus_container_property_get_health, 0, CONST_FLAGS),
+        BUS_CONTAINER_RESOURCE_PROPERTIES,
+        SD_BUS_PROPERTY("Devices", "as", bus_container_property_get_host_config, 0, CONST_FLAGS),
+        SD_BUS_PROPERTY("Privileged", "b", bus_container_property_get_host_config, 0, CONST_FLAGS),
+        SD_BUS_PROPERTY("GroupAdd", "as", bus_container_property_get_host_config, 0, CONST_FLAGS),
+        SD_BUS_PROPERTY("Ulimits", "as", bus_container_property_get_host_config, 0, CONST_FLAGS),
+        SD_BUS_PROPERTY("Sysctls", "a{ss}", bus_container_property_get_host_config, 0, CONST_FLAGS),
+        SD_BUS_PROPERTY("ShmSize", "t", bus_container_property_get_host_config, 0, CONST_FLAGS),
+        SD_BUS_PROPERTY("Init", "b", bus_container_property_get_host_config, 0, CONST_FLAGS),
+        SD_BUS_PROPERTY("UsernsMode", "s", property_get_userns_mode, 0, CONST_FLAGS),
+        SD_BUS_PROPERTY("Mounts", "a(ssssssbsstu)", bus_container_property_get_mounts, 0, CONST_FLAGS),
+        SD_BUS_PROPERTY("NetworkMode", "s", bus_container_property_get_network, 0, CONST_FLAGS),
+        SD_BUS_PROPERTY("PortBindings", "a(ssqqq)", bus_container_property_get_network, 0, CONST_FLAGS),
+        SD_BUS_PROPERTY("IPAddress", "s", bus_container_property_get_network, 0, 0),
+        SD_BUS_PROPERTY("IPPrefixLen", "u", bus_container_property_get_network, 0, 0),
+        SD_BUS_PROPERTY("Gateway", "s", bus_container_property_get_network, 0, 0),
+        SD_BUS_PROPERTY("MacAddress", "s", bus_container_property_get_network, 0, 0),
+        SD_BUS_PROPERTY("Ports", "a(ssqq)", bus_container_property_get_network, 0, 0),
         SD_BUS_METHOD("Start", NULL, NULL, method_start, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS(
                 "StartWithStreams",
@@ -255,6 +288,12 @@ const sd_bus_vtable bus_container_vtable[] = {
                 SD_BUS_NO_ARGS,
                 SD_BUS_RESULT("a(us)", processes),
                 method_top,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "Update",
+                SD_BUS_ARGS("a{sv}", options),
+                SD_BUS_RESULT("as", warnings),
+                bus_container_method_update,
                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS(
                 "GetStats",
@@ -325,6 +364,7 @@ void bus_container_emit_changed(Container *c) {
                 "Pid",
                 "StartedAt",
                 "FinishedAt",
+                "OOMKilled",
                 NULL);
         if (r < 0)
                 log_warning_errno(r, "Failed to emit PropertiesChanged for %s: %m", c->id);

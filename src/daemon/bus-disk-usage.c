@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "bus-disk-usage.h"
 #include "bus-util.h"
+#include "bus-volume.h"
 #include "container-size.h"
 #include "image-usage.h"
 #include "manager.h"
@@ -85,6 +86,8 @@ int bus_method_get_disk_usage(sd_bus_message *msg, void *userdata, sd_bus_error 
                 r = sd_bus_message_append(reply, "(st)", c->id, container_size_rw(c));
         if (r >= 0)
                 r = sd_bus_message_close_container(reply);
+        if (r >= 0)
+                r = bus_volume_append_disk_usage(reply, m);
         if (r < 0)
                 return r;
         return sd_bus_send(NULL, reply, NULL);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <stddef.h>
 
+#include "bus-container-resources.h"
 #include "bus-container.h"
 #include "bus-disk-usage.h"
 #include "bus-errors.h"
@@ -10,10 +11,12 @@
 #include "bus-image.h"
 #include "bus-login.h"
 #include "bus-manager.h"
+#include "bus-network.h"
 #include "bus-pull.h"
 #include "bus-push.h"
 #include "bus-transfer.h"
 #include "bus-util.h"
+#include "bus-volume.h"
 #include "container-create.h"
 #include "container-health.h"
 #include "container-prune.h"
@@ -91,10 +94,32 @@ static int read_option(sd_bus_message *m, const char *key, void *userdata, sd_bu
                 {"SecurityOpt", "as", offsetof(ContainerCreateOptions, security.security_opt)},
                 {"ReadonlyRootfs", "b", offsetof(ContainerCreateOptions, security.readonly_rootfs)},
                 {"Tmpfs", "as", offsetof(ContainerCreateOptions, security.tmpfs)},
+                {"NetworkMode", "s", offsetof(ContainerCreateOptions, network.network_mode)},
+                {"PortBindings", "as", offsetof(ContainerCreateOptions, network.port_bindings)},
+                {"PublishAllPorts", "b", offsetof(ContainerCreateOptions, network.publish_all)},
+                {"Dns", "as", offsetof(ContainerCreateOptions, network.dns)},
+                {"ExtraHosts", "as", offsetof(ContainerCreateOptions, network.extra_hosts)},
+                {"NetworkAliases", "as", offsetof(ContainerCreateOptions, network.aliases)},
+                {"Devices", "as", offsetof(ContainerCreateOptions, host.devices)},
+                {"GroupAdd", "as", offsetof(ContainerCreateOptions, host.group_add)},
+                {"Ulimits", "as", offsetof(ContainerCreateOptions, host.ulimits)},
+                {"Sysctls", "as", offsetof(ContainerCreateOptions, host.sysctls)},
+                {"ShmSize",
+                 "t",
+                 offsetof(ContainerCreateOptions, host.shm_size),
+                 offsetof(ContainerCreateOptions, host.has_shm_size)},
+                {"Init", "b", offsetof(ContainerCreateOptions, host.init)},
+                {"Binds", "as", offsetof(ContainerCreateOptions, mounts.binds)},
+                {"Mounts", "as", offsetof(ContainerCreateOptions, mounts.mounts)},
+                {"VolumesFrom", "as", offsetof(ContainerCreateOptions, mounts.volumes_from)},
+                {"UsernsMode", "s", offsetof(ContainerCreateOptions, userns.mode)},
         };
         ContainerCreateOptions *o = userdata;
         int r;
 
+        r = bus_read_resource_option(m, key, &o->resources, error);
+        if (r != 0)
+                return r < 0 ? r : 0;
         for (size_t i = 0; i < ELEMENTSOF(table); i++) {
                 void *field = (uint8_t *)o + table[i].offset;
 
@@ -328,7 +353,8 @@ const sd_bus_vtable bus_manager_vtable[] = {
         SD_BUS_METHOD_WITH_ARGS(
                 "GetDiskUsage",
                 SD_BUS_NO_ARGS,
-                SD_BUS_RESULT("t", layers_size, "a(sastttu)", images, "a(st)", containers),
+                SD_BUS_RESULT(
+                        "t", layers_size, "a(sastttu)", images, "a(st)", containers, "a(sut)", volumes),
                 bus_method_get_disk_usage,
                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS(
@@ -355,10 +381,74 @@ const sd_bus_vtable bus_manager_vtable[] = {
                 SD_BUS_RESULT("s", status, "s", auth),
                 bus_method_login,
                 SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "CreateVolume",
+                SD_BUS_ARGS("s", name, "a{sv}", options),
+                SD_BUS_RESULT("o", volume),
+                bus_volume_method_create,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "ListVolumes",
+                SD_BUS_NO_ARGS,
+                SD_BUS_RESULT("a(ssta{ss}a{ss}uo)", volumes),
+                bus_volume_method_list,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "GetVolume",
+                SD_BUS_ARGS("s", name),
+                SD_BUS_RESULT("o", volume),
+                bus_volume_method_get,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "RemoveVolume",
+                SD_BUS_ARGS("s", name, "b", force),
+                SD_BUS_NO_RESULT,
+                bus_volume_method_remove,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "PruneVolumes",
+                SD_BUS_ARGS("a{sv}", filters),
+                SD_BUS_RESULT("as", deleted, "t", space_reclaimed),
+                bus_volume_method_prune,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "CreateNetwork",
+                SD_BUS_ARGS("s", name, "a{sv}", options),
+                SD_BUS_RESULT("o", network),
+                bus_network_method_create,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "ListNetworks",
+                SD_BUS_NO_ARGS,
+                SD_BUS_RESULT("a(ssssstso)", networks),
+                bus_network_method_list,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "GetNetwork",
+                SD_BUS_ARGS("s", name_or_id),
+                SD_BUS_RESULT("o", network),
+                bus_network_method_get,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "RemoveNetwork",
+                SD_BUS_ARGS("s", name_or_id),
+                SD_BUS_NO_RESULT,
+                bus_network_method_remove,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "PruneNetworks",
+                SD_BUS_NO_ARGS,
+                SD_BUS_RESULT("as", deleted),
+                bus_network_method_prune,
+                SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_SIGNAL_WITH_ARGS("ContainerNew", SD_BUS_ARGS("s", id, "o", container), 0),
         SD_BUS_SIGNAL_WITH_ARGS("ContainerRemoved", SD_BUS_ARGS("s", id, "o", container), 0),
         SD_BUS_SIGNAL_WITH_ARGS("ImageNew", SD_BUS_ARGS("s", id, "o", image), 0),
         SD_BUS_SIGNAL_WITH_ARGS("ImageRemoved", SD_BUS_ARGS("s", id, "o", image), 0),
+        SD_BUS_SIGNAL_WITH_ARGS("VolumeNew", SD_BUS_ARGS("s", name, "o", volume), 0),
+        SD_BUS_SIGNAL_WITH_ARGS("VolumeRemoved", SD_BUS_ARGS("s", name, "o", volume), 0),
+        SD_BUS_SIGNAL_WITH_ARGS("NetworkNew", SD_BUS_ARGS("s", name, "o", network), 0),
+        SD_BUS_SIGNAL_WITH_ARGS("NetworkRemoved", SD_BUS_ARGS("s", name, "o", network), 0),
         SD_BUS_SIGNAL_WITH_ARGS("TransferNew", SD_BUS_ARGS("u", id, "o", transfer), 0),
         SD_BUS_SIGNAL_WITH_ARGS("TransferRemoved", SD_BUS_ARGS("u", id, "o", transfer, "s", result), 0),
         SD_BUS_SIGNAL_WITH_ARGS(
@@ -379,6 +469,12 @@ int bus_manager_register(Manager *m) {
         if (r < 0)
                 return r;
         r = bus_image_register(m);
+        if (r < 0)
+                return r;
+        r = bus_volume_register(m);
+        if (r < 0)
+                return r;
+        r = bus_network_register(m);
         if (r < 0)
                 return r;
         return 0;

@@ -8,6 +8,7 @@
 #include "bus-errors.h"
 #include "container-create.h"
 #include "container-name.h"
+#include "container-network.h"
 #include "container-restart.h"
 #include "container-state-file.h"
 #include "fileio.h"
@@ -18,6 +19,7 @@
 #include "reference.h"
 #include "strv.h"
 #include "time-util.h"
+#include "volume-mounts.h"
 
 #define AUTO_NAME_ATTEMPTS 16U
 
@@ -31,6 +33,11 @@ void container_create_options_done(ContainerCreateOptions *o) {
         free(o->restart_policy);
         health_options_done(&o->health);
         container_security_options_done(&o->security);
+        container_resources_options_done(&o->resources);
+        container_host_options_done(&o->host);
+        container_userns_options_done(&o->userns);
+        container_mount_options_done(&o->mounts);
+        container_network_options_done(&o->network);
 }
 
 static int pick_name(Manager *m, char **ret) {
@@ -99,6 +106,17 @@ int container_create(
         _cleanup_(container_health_freep) ContainerHealth *health = NULL;
         _cleanup_free_ char *health_message = NULL, *security_error = NULL;
         _cleanup_(container_security_done) ContainerSecurity security = {};
+        _cleanup_(container_resources_done) ContainerResources resources = {};
+        _cleanup_strv_free_ char **resource_warnings = NULL;
+        _cleanup_free_ char *resources_error = NULL;
+        ResourceHost resource_host;
+        _cleanup_(network_config_done) NetworkConfig network = {};
+        _cleanup_free_ char *network_error = NULL, *netns = NULL;
+        _cleanup_(container_host_config_done) ContainerHostConfig host_config = {};
+        _cleanup_free_ char *host_config_error = NULL, *userns_error = NULL;
+        ContainerUserns userns;
+        MountSpec *mounts = NULL;
+        size_t n_mounts = 0;
         SeccompHost host;
         const char *cwd, *user;
         RestartPolicy policy;
@@ -145,6 +163,36 @@ int container_create(
                 &o->security, capabilities_available(), &host, &security, &security_error);
         if (r == -EINVAL)
                 return sd_bus_error_set(error, BERTH_ERROR_INVALID_ARGUMENT, security_error);
+        if (r < 0)
+                return r;
+        r = container_host_config_resolve(
+                &o->host, o->security.privileged, &host_config, &host_config_error);
+        if (host_config_error)
+                return sd_bus_error_set(error, BERTH_ERROR_INVALID_ARGUMENT, host_config_error);
+        if (r < 0)
+                return r;
+
+        r = container_userns_pick(m, &o->userns, &userns, &userns_error);
+        if (userns_error)
+                return sd_bus_error_set(error, BERTH_ERROR_INVALID_ARGUMENT, userns_error);
+        if (r < 0)
+                return r;
+        /* Docker's rule with user namespaces; a user namespace could not make --privileged's device nodes.
+         */
+        if (userns.size > 0 && o->security.privileged)
+                return sd_bus_error_set(
+                        error,
+                        BERTH_ERROR_INVALID_ARGUMENT,
+                        "privileged mode is incompatible with user namespaces. You must run the container "
+                        "in the host namespace when running privileged mode");
+
+        r = resource_host_get(&resource_host);
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, r, "Failed to read the host's CPUs: %m");
+        r = container_resources_resolve(
+                NULL, &o->resources, &resource_host, &resources, &resource_warnings, &resources_error);
+        if (r == -EINVAL)
+                return sd_bus_error_set(error, BERTH_ERROR_INVALID_ARGUMENT, resources_error);
         if (r < 0)
                 return r;
 
@@ -195,10 +243,43 @@ int container_create(
         r = container_id_generate(&id);
         if (r < 0)
                 return r;
+        {
+                char short_id[CONTAINER_SHORT_ID_LEN + 1];
 
-        r = container_new(m->state_dir, id, name, &c);
+                snprintf(short_id, sizeof(short_id), "%.*s", (int)CONTAINER_SHORT_ID_LEN, id);
+                r = container_network_resolve(
+                        m->state_dir,
+                        &o->network,
+                        img->config.exposed_ports,
+                        name,
+                        o->hostname ?: short_id,
+                        &network,
+                        &network_error);
+                if (r == -EINVAL || r == -E2BIG || r == -ENOENT)
+                        return sd_bus_error_set(error, BERTH_ERROR_INVALID_ARGUMENT, network_error);
+                if (r < 0)
+                        return r;
+                if (network.mode == NETWORK_MODE_BRIDGE &&
+                    asprintf(&netns, BERTH_RUN_DIR "/netns/%s", id) < 0)
+                        return -ENOMEM;
+        }
+        r = container_host_config_check_host_network(
+                &host_config, network.mode == NETWORK_MODE_HOST, &host_config_error);
+        if (r < 0)
+                return sd_bus_error_set(error, BERTH_ERROR_INVALID_ARGUMENT, host_config_error);
+
+        /* The last check, as it creates volumes: they are removed again if the rest fails. */
+        r = container_mounts_resolve(m, &o->mounts, img, &mounts, &n_mounts, error);
         if (r < 0)
                 return r;
+        r = container_new(m->state_dir, id, name, &c);
+        if (r < 0) {
+                container_mounts_discard(m, mounts, n_mounts);
+                mount_specs_free(mounts, n_mounts);
+                return r;
+        }
+        c->mounts = TAKE_PTR(mounts);
+        c->n_mounts = n_mounts;
         c->image = strdup(image);
         c->image_id = strdup(img->id);
         c->working_dir = strdup(cwd);
@@ -208,10 +289,16 @@ int container_create(
                 return -ENOMEM;
         c->command = TAKE_PTR(args);
         c->env = TAKE_PTR(env);
+        c->network_mode = network.mode;
+        if (network.network && !(c->network_name = strdup(network.network)))
+                return -ENOMEM;
         c->auto_remove = o->auto_remove;
         c->tty = o->tty;
         c->open_stdin = o->open_stdin;
         c->restart_policy = policy;
+        c->resources = resources;
+        resources = (ContainerResources){};
+        c->resource_warnings = TAKE_PTR(resource_warnings);
         c->health = TAKE_PTR(health);
         c->state = CONTAINER_CREATED;
         c->created_at = now_realtime_usec();
@@ -243,19 +330,38 @@ int container_create(
                 .terminal = c->tty,
                 .open_stdin = c->open_stdin,
                 .security = &security,
+                .host_config = &host_config,
+                .mounts = c->mounts,
+                .n_mounts = c->n_mounts,
+                .netns_path = netns,
+                .host_network = network.mode == NETWORK_MODE_HOST,
         };
         r = oci_spec_build(&p, &spec);
+        if (r >= 0)
+                r = container_userns_add_to_spec(
+                        &userns, c->bundle, host_config.devices, host_config.n_devices, spec);
+        if (r < 0)
+                container_mounts_discard(m, c->mounts, c->n_mounts);
         if (r == -EINVAL)
                 return sd_bus_error_setf(
                         error, BERTH_ERROR_INVALID_IMAGE, "Image %s has no layers", img->id);
         if (r < 0)
                 return r;
 
+        c->host_config = host_config;
+        host_config = (ContainerHostConfig){};
+        c->userns = userns;
+
         r = bundle_create(c->bundle, spec, c->hostname);
+        if (r >= 0)
+                r = container_network_write_bundle(c->bundle, &network);
+        if (r >= 0)
+                r = container_userns_prepare_bundle(&c->userns, c->bundle);
         if (r >= 0)
                 r = container_save_state(c);
         if (r < 0) {
                 (void)rm_rf(c->bundle);
+                container_mounts_discard(m, c->mounts, c->n_mounts);
                 return sd_bus_error_set_errnof(error, r, "Failed to create the bundle of %s: %m", c->id);
         }
 

@@ -4,6 +4,9 @@
 #include <stdbool.h>
 #include <systemd/sd-bus.h>
 
+#include "container-host-config.h"
+#include "container-network.h"
+#include "container-resources.h"
 #include "container-security.h"
 #include "container.h"
 #include "health-check.h"
@@ -20,8 +23,13 @@ typedef struct ContainerCreateOptions {
         bool auto_remove;
         bool tty, open_stdin;
         char *restart_policy;
-        HealthOptions health;              /* HealthTest, HealthInterval, … */
-        ContainerSecurityOptions security; /* CapAdd, CapDrop, Privileged, SecurityOpt, … */
+        HealthOptions health;                /* HealthTest, HealthInterval, … */
+        ContainerSecurityOptions security;   /* CapAdd, CapDrop, Privileged, SecurityOpt, … */
+        ContainerResourcesOptions resources; /* Memory, MemorySwap, NanoCpus, PidsLimit, … */
+        ContainerHostOptions host;           /* Devices, GroupAdd, Ulimits, Sysctls, ShmSize, Init */
+        ContainerMountOptions mounts;        /* Binds, Mounts, VolumesFrom */
+        ContainerNetworkOptions network; /* NetworkMode, PortBindings, PublishAllPorts, Dns, ExtraHosts */
+        ContainerUsernsOptions userns;   /* UsernsMode */
 } ContainerCreateOptions;
 
 void container_create_options_done(ContainerCreateOptions *o);

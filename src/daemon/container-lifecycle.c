@@ -11,6 +11,7 @@
 #include "container-freezer.h"
 #include "container-health.h"
 #include "container-lifecycle.h"
+#include "container-network.h"
 #include "container-rename.h"
 #include "container-restart.h"
 #include "container-state-file.h"
@@ -20,6 +21,7 @@
 #include "manager.h"
 #include "time-util.h"
 #include "unit-manager.h"
+#include "volume-mounts.h"
 
 /* Exit code recorded when the runtime left no exit.json (it could not even run). */
 #define EXIT_CODE_UNKNOWN 255
@@ -70,6 +72,8 @@ void container_destroy(Container *c) {
                 log_debug_errno(r, "Failed to mark container %s as being removed: %m", c->id);
 
         unit_unwatch(c);
+        /* Docker's run --rm takes the container's anonymous volumes along. */
+        container_mounts_release(c, c->auto_remove);
         r = rm_rf(c->bundle);
         if (r < 0)
                 log_warning_errno(r, "Failed to remove %s: %m", c->bundle);
@@ -91,14 +95,15 @@ static void container_emit_kill(Container *c, int signo) {
 }
 
 static void container_exited(Container *c) {
+        _cleanup_free_ char *network_error = NULL;
         Waiter *waiters, *removers = NULL, *restarters, *removed_waiters;
         bool destroy;
         uint64_t finished = 0;
-        bool stopped = false;
+        bool stopped = false, oom_killed = false;
         char code_string[12];
         int code, r;
 
-        r = bundle_read_exit(c->bundle, &code, &finished);
+        r = bundle_read_exit(c->bundle, &code, &finished, &oom_killed);
         if (r < 0) {
                 log_warning_errno(r, "Container %s left no usable exit.json: %m", c->id);
                 code = EXIT_CODE_UNKNOWN;
@@ -106,11 +111,13 @@ static void container_exited(Container *c) {
 
         c->state = CONTAINER_EXITED;
         c->exit_code = code;
+        c->oom_killed = oom_killed;
         c->finished_at = finished > 0 ? finished : now_realtime_usec();
         c->pid = 0;
         c->stop_timer = sd_event_source_disable_unref(c->stop_timer);
         unit_unwatch(c);
         container_remove_run_dir(c);
+        container_mounts_after_exit(c);
         container_save_and_emit(c);
         snprintf(code_string, sizeof(code_string), "%i", code);
         /* After a restart that systemd then refused (start limit), this exit was reported already. */
@@ -130,6 +137,14 @@ static void container_exited(Container *c) {
                 else if (code == 126)
                         container_reply_start_error(
                                 c, BERTH_ERROR_EXEC_NOT_EXECUTABLE, "exec: \"%s\": permission denied", arg0);
+                else if (container_network_start_error(c, &network_error) >= 0)
+                        container_reply_start_error(
+                                c,
+                                BERTH_ERROR_START_FAILED,
+                                "driver failed programming external connectivity on endpoint %s (%s): %s",
+                                c->name,
+                                c->id,
+                                network_error);
                 else
                         container_reply_start_error(
                                 c,
@@ -194,6 +209,9 @@ int container_start(Container *c, sd_bus_message *request, const int fds[3], sd_
         r = container_rename_apply_unit(c);
         if (r < 0)
                 return sd_bus_error_set_errnof(error, r, "Failed to name the unit of %s: %m", c->id);
+        r = container_mounts_prepare(c);
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, r, "error while mounting volumes of %s: %m", c->id);
         container_set_manually_stopped(c, false);
 
         if (fds)
@@ -261,6 +279,7 @@ void container_start_job_done(Container *c, const char *result) {
         c->started_at = now_realtime_usec();
         c->finished_at = 0;
         c->exit_code = 0;
+        c->oom_killed = false;
         container_save_and_emit(c);
         container_emit_event(c, "start");
 

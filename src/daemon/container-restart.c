@@ -137,7 +137,7 @@ bool container_restart_follow(Container *c, const char *active_state) {
                         return true;
                 }
 
-                r = bundle_read_exit(c->bundle, &code, &finished);
+                r = bundle_read_exit(c->bundle, &code, &finished, NULL);
                 if (r < 0) {
                         log_debug_errno(r, "No exit.json for the restart of %s: %m", c->id);
                         code = 255;

@@ -21,7 +21,7 @@ static bool add_strv_to_object(cJSON *o, const char *key, char *const *l) {
 }
 
 int container_state_to_json(const Container *c, cJSON **ret) {
-        _cleanup_json_ cJSON *o = NULL;
+        _cleanup_json_ cJSON *o = NULL, *mounts = NULL;
         char policy[RESTART_POLICY_STRING_MAX];
         int r;
 
@@ -35,6 +35,8 @@ int container_state_to_json(const Container *c, cJSON **ret) {
             !cJSON_AddStringToObject(o, "WorkingDir", c->working_dir ?: "/") ||
             !cJSON_AddStringToObject(o, "User", c->user ?: "") ||
             !cJSON_AddStringToObject(o, "Hostname", c->hostname ?: "") ||
+            !cJSON_AddStringToObject(o, "NetworkMode", network_mode_to_string(c->network_mode)) ||
+            (c->network_name && !cJSON_AddStringToObject(o, "NetworkName", c->network_name)) ||
             !cJSON_AddBoolToObject(o, "AutoRemove", c->auto_remove) ||
             !cJSON_AddBoolToObject(o, "Tty", c->tty) ||
             !cJSON_AddBoolToObject(o, "OpenStdin", c->open_stdin) ||
@@ -56,6 +58,21 @@ int container_state_to_json(const Container *c, cJSON **ret) {
         r = container_health_to_json(c->health, o);
         if (r < 0)
                 return r;
+        r = container_resources_to_json(&c->resources, o);
+        if (r < 0)
+                return r;
+        if (!cJSON_AddBoolToObject(o, "OOMKilled", c->oom_killed))
+                return -ENOMEM;
+        r = container_host_config_to_json(&c->host_config, o);
+        if (r < 0)
+                return r;
+        r = container_userns_to_json(&c->userns, o);
+        if (r < 0)
+                return r;
+        r = mount_specs_to_json(c->mounts, c->n_mounts, &mounts);
+        if (r < 0)
+                return r;
+        cJSON_AddItemToObject(o, "Mounts", TAKE_PTR(mounts));
 
         *ret = TAKE_PTR(o);
         return 0;
@@ -102,6 +119,7 @@ int container_state_from_json(const cJSON *o, const char *state_dir, const char 
             (r = strdup_field(o, "WorkingDir", false, &c->working_dir)) < 0 ||
             (r = strdup_field(o, "User", false, &c->user)) < 0 ||
             (r = strdup_field(o, "Hostname", false, &c->hostname)) < 0 ||
+            (r = strdup_field(o, "NetworkName", false, &c->network_name)) < 0 ||
             (r = json_get_strv(o, "Command", &c->command)) < 0 || (r = json_get_strv(o, "Env", &c->env)) < 0)
                 return r;
 
@@ -115,6 +133,12 @@ int container_state_from_json(const cJSON *o, const char *state_dir, const char 
         c->stop_timeout_usec = timeout >= 0 ? (uint64_t)timeout : CONTAINER_STOP_TIMEOUT_DEFAULT_USEC;
         c->auto_remove = json_get_bool(o, "AutoRemove", false);
         c->tty = json_get_bool(o, "Tty", false);
+        /* Containers from before networking had a namespace of their own with loopback only. */
+        c->network_mode = json_get_string(o, "NetworkMode")
+                                  ? network_mode_from_string(json_get_string(o, "NetworkMode"))
+                                  : NETWORK_MODE_NONE;
+        if (c->network_mode < 0)
+                return -EINVAL;
         c->open_stdin = json_get_bool(o, "OpenStdin", false);
         c->exit_code = (int)json_get_integer(o, "ExitCode", 0);
         c->pid = (uint32_t)json_get_integer(o, "Pid", 0);
@@ -128,6 +152,19 @@ int container_state_from_json(const cJSON *o, const char *state_dir, const char 
         r = container_set_unit(c, json_get_string(o, "Unit"));
         if (r < 0)
                 return r;
+        r = mount_specs_from_json(cJSON_GetObjectItemCaseSensitive(o, "Mounts"), &c->mounts, &c->n_mounts);
+        if (r < 0)
+                return r;
+        r = container_host_config_from_json(o, &c->host_config);
+        if (r < 0)
+                return r;
+        r = container_userns_from_json(o, &c->userns);
+        if (r < 0)
+                return r;
+        r = container_resources_from_json(o, &c->resources);
+        if (r < 0)
+                return r;
+        c->oom_killed = json_get_bool(o, "OOMKilled", false);
         r = container_health_from_json(o, &c->health);
         if (r == -EINVAL)
                 /* Not worth losing the container over: it runs without a check. */

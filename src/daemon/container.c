@@ -117,6 +117,7 @@ Container *container_free(Container *c) {
         }
         sd_bus_message_unref(c->start_request);
         container_close_start_fds(c);
+        mount_specs_free(c->mounts, c->n_mounts);
         free(c->start_job);
         sd_bus_slot_unref(c->unit_match_slot);
         sd_bus_slot_unref(c->unit_call_slot);
@@ -124,6 +125,9 @@ Container *container_free(Container *c) {
         sd_bus_slot_unref(c->freeze_slot);
         sd_bus_message_unref(c->freeze_request);
         container_health_free(c->health);
+        container_resources_done(&c->resources);
+        strv_free(c->resource_warnings);
+        container_host_config_done(&c->host_config);
 
         free(c->run_dir);
         free(c->id);
@@ -135,6 +139,7 @@ Container *container_free(Container *c) {
         free(c->working_dir);
         free(c->user);
         free(c->hostname);
+        free(c->network_name);
         free(c->bundle);
         free(c->unit);
         free(c->unit_path);

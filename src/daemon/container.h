@@ -8,8 +8,13 @@
 #include <systemd/sd-bus.h>
 #include <systemd/sd-event.h>
 
+#include "container-host-config.h"
+#include "container-resources.h"
 #include "container-restart-policy.h"
+#include "container-userns.h"
 #include "macro.h"
+#include "network-config.h"
+#include "volume-mount-spec.h"
 
 typedef struct Manager Manager;
 typedef struct Container Container;
@@ -60,6 +65,8 @@ struct Container {
         char *working_dir;
         char *user;
         char *hostname;
+        NetworkMode network_mode; /* details in the bundle's network.json */
+        char *network_name;       /* a user network (bridge mode), NULL for the default one */
         bool auto_remove;
         bool tty, open_stdin; /* a terminal; a stdin kept open for attach (-t, -i) */
         int stop_signal;
@@ -69,9 +76,16 @@ struct Container {
         uint32_t pid;
         uint64_t created_at, started_at, finished_at; /* µs since the epoch, 0 = never */
         RestartPolicy restart_policy;
-        uint32_t restart_count;  /* the unit's NRestarts */
-        bool manually_stopped;   /* stopped or killed by the user: no restart, not even at boot */
-        ContainerHealth *health; /* the health check and its state, NULL without one (health-check.h) */
+        uint32_t restart_count;       /* the unit's NRestarts */
+        bool manually_stopped;        /* stopped or killed by the user: no restart, not even at boot */
+        ContainerHealth *health;      /* the health check and its state, NULL without one (health-check.h) */
+        ContainerResources resources; /* --memory, --cpus, … (container-resources.h) */
+        bool oom_killed;              /* the OOM killer killed a process of the last run */
+        char **resource_warnings;     /* runtime only: limits CreateContainer discarded, and why */
+        ContainerHostConfig host_config; /* devices, groups, ulimits, sysctls, /dev/shm, --init */
+        ContainerUserns userns;          /* --userns=auto: its host id ranges (container-userns.h) */
+        MountSpec *mounts;               /* -v, --mount, image VOLUMEs, resolved (volume-mounts.h) */
+        size_t n_mounts;
 
         /* Derived. */
         char *bundle;      /* <state>/containers/<id> */

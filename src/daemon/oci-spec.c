@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <inttypes.h>
 #include <stdio.h>
 
 #include "digest.h"
@@ -144,17 +145,49 @@ static int build_overlay_options(const OciSpecParams *p, char **ret) {
         return 0;
 }
 
-/* A --tmpfs at a default mount's destination replaces it, as in Docker. */
+/* A --tmpfs, -v or --mount at a default mount's destination replaces it, as in Docker. */
 static bool replaced_by_tmpfs(const OciSpecParams *p, const char *destination) {
         for (size_t i = 0; i < p->security->n_tmpfs; i++)
                 if (streq(p->security->tmpfs[i].destination, destination))
                         return true;
+        for (size_t i = 0; i < p->n_mounts; i++)
+                if (streq(p->mounts[i].destination, destination))
+                        return true;
         return false;
+}
+
+/* Binds of host paths and volume directories, recursive as Docker's; a tmpfs of --mount type=tmpfs. */
+static int add_user_mount(cJSON *mounts, const MountSpec *s) {
+        char size[32], mode[24];
+        const char *opts[7];
+        size_t k = 0;
+
+        if (s->type != MOUNT_TYPE_TMPFS) {
+                opts[k++] = "rbind";
+                opts[k++] = s->readonly ? "ro" : "rw";
+                opts[k++] = isempty(s->propagation) ? "rprivate" : s->propagation;
+                opts[k] = NULL;
+                return add_mount(mounts, s->destination, "bind", s->host_path, opts);
+        }
+        opts[k++] = "nosuid";
+        opts[k++] = "nodev";
+        opts[k++] = "noexec";
+        opts[k++] = s->readonly ? "ro" : "rw";
+        if (s->tmpfs_size > 0) {
+                snprintf(size, sizeof(size), "size=%" PRIu64, s->tmpfs_size);
+                opts[k++] = size;
+        }
+        if (s->tmpfs_mode > 0) {
+                snprintf(mode, sizeof(mode), "mode=%o", s->tmpfs_mode);
+                opts[k++] = mode;
+        }
+        opts[k] = NULL;
+        return add_mount(mounts, s->destination, "tmpfs", "tmpfs", opts);
 }
 
 static int add_mounts(cJSON *spec, const OciSpecParams *p) {
         _cleanup_free_ char *lower = NULL, *upper = NULL, *work = NULL, *hostname = NULL, *hosts = NULL,
-                            *resolv = NULL;
+                            *resolv = NULL, *shm_size = NULL;
         cJSON *mounts;
         int r;
 
@@ -165,7 +198,11 @@ static int add_mounts(cJSON *spec, const OciSpecParams *p) {
             asprintf(&work, "workdir=%s/work", p->bundle) < 0 ||
             asprintf(&hostname, "%s/hostname", p->bundle) < 0 ||
             asprintf(&hosts, "%s/hosts", p->bundle) < 0 ||
-            asprintf(&resolv, "%s/resolv.conf", p->bundle) < 0)
+            asprintf(&resolv, "%s/resolv.conf", p->bundle) < 0 ||
+            asprintf(
+                    &shm_size,
+                    "size=%" PRIu64,
+                    p->host_config ? p->host_config->shm_size : (uint64_t)SHM_SIZE_DEFAULT) < 0)
                 return -ENOMEM;
 
         mounts = cJSON_AddArrayToObject(spec, "mounts");
@@ -177,7 +214,7 @@ static int add_mounts(cJSON *spec, const OciSpecParams *p) {
         const char *dev_opts[] = {"nosuid", "strictatime", "mode=755", "size=65536k", NULL};
         const char *pts_opts[] = {
                 "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5", NULL};
-        const char *shm_opts[] = {"nosuid", "noexec", "nodev", "mode=1777", "size=65536k", NULL};
+        const char *shm_opts[] = {"nosuid", "noexec", "nodev", "mode=1777", shm_size, NULL};
         const char *mqueue_opts[] = {"nosuid", "noexec", "nodev", NULL};
         /* Docker's privileged containers get a writable /sys. */
         const char *sys_opts[] = {"nosuid", "noexec", "nodev", p->security->privileged ? NULL : "ro", NULL};
@@ -215,6 +252,11 @@ static int add_mounts(cJSON *spec, const OciSpecParams *p) {
                 const TmpfsMount *t = &p->security->tmpfs[i];
 
                 r = add_mount(mounts, t->destination, "tmpfs", "tmpfs", (const char *const *)t->options);
+                if (r < 0)
+                        return r;
+        }
+        for (size_t i = 0; i < p->n_mounts; i++) {
+                r = add_user_mount(mounts, &p->mounts[i]);
                 if (r < 0)
                         return r;
         }
@@ -329,6 +371,24 @@ static int add_seccomp_digest(cJSON *annotations, const cJSON *seccomp) {
         return cJSON_AddStringToObject(annotations, "org.berth.seccomp-digest", digest) ? 0 : -ENOMEM;
 }
 
+/* The network namespace entry: dropped for the host's network, or one to join by path. */
+static int set_network_namespace(cJSON *spec, const OciSpecParams *p) {
+        cJSON *ns = cJSON_GetObjectItemCaseSensitive(
+                cJSON_GetObjectItemCaseSensitive(spec, "linux"), "namespaces");
+        cJSON *e;
+
+        cJSON_ArrayForEach (e, ns) {
+                if (!streq_ptr(json_get_string(e, "type"), "network"))
+                        continue;
+                if (p->host_network)
+                        cJSON_Delete(cJSON_DetachItemViaPointer(ns, e));
+                else if (p->netns_path && !cJSON_AddStringToObject(e, "path", p->netns_path))
+                        return -ENOMEM;
+                return 0;
+        }
+        return 0;
+}
+
 int oci_spec_build(const OciSpecParams *p, cJSON **ret) {
         _cleanup_json_ cJSON *spec = NULL;
         cJSON *root, *annotations;
@@ -356,6 +416,9 @@ int oci_spec_build(const OciSpecParams *p, cJSON **ret) {
         r = add_linux(spec, p->security);
         if (r < 0)
                 return r;
+        r = set_network_namespace(spec, p);
+        if (r < 0)
+                return r;
 
         annotations = cJSON_AddObjectToObject(spec, "annotations");
         if (!annotations || !cJSON_AddStringToObject(annotations, "org.berth.name", p->name))
@@ -369,6 +432,11 @@ int oci_spec_build(const OciSpecParams *p, cJSON **ret) {
                 return -ENOMEM;
         if (p->open_stdin && !cJSON_AddStringToObject(annotations, "org.berth.open-stdin", "true"))
                 return -ENOMEM;
+        if (p->host_config) {
+                r = container_host_config_to_spec(p->host_config, spec);
+                if (r < 0)
+                        return r;
+        }
 
         *ret = TAKE_PTR(spec);
         return 0;

@@ -7,8 +7,10 @@
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 
+#include "container-host-config.h"
 #include "container-security.h"
 #include "image-store.h"
+#include "volume-mount-spec.h"
 
 #define OCI_DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -40,6 +42,11 @@ typedef struct OciSpecParams {
         bool terminal;           /* process.terminal */
         bool open_stdin;         /* annotation org.berth.open-stdin */
         const ContainerSecurity *security;
+        const ContainerHostConfig *host_config; /* devices, rlimits, sysctls, /dev/shm size, … */
+        const MountSpec *mounts;                /* -v, --mount, image VOLUMEs, resolved; parents first */
+        size_t n_mounts;
+        const char *netns_path; /* join this network namespace (berth-network made it); NULL: a new one */
+        bool host_network;      /* --network host: no network namespace */
 } OciSpecParams;
 
 int oci_spec_build(const OciSpecParams *p, cJSON **ret);

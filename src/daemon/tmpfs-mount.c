@@ -46,8 +46,7 @@ static bool option_valid(const char *o) {
         return false;
 }
 
-/* "/a//b/./" → "/a/b"; NULL for a relative path or one with "..". */
-static char *clean_path(const char *p, size_t n) {
+char *mount_path_clean(const char *p, size_t n) {
         _cleanup_free_ char *out = malloc(n + 2);
         size_t k = 0;
 
@@ -93,7 +92,7 @@ int tmpfs_mount_parse(const char *spec, TmpfsMount *ret, char **ret_error) {
                         "invalid mount path: '%.*s' mount path must be absolute",
                         (int)n,
                         spec);
-        destination = clean_path(spec, n);
+        destination = mount_path_clean(spec, n);
         if (!destination)
                 return error_set(
                         ret_error,

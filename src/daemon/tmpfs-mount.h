@@ -13,6 +13,10 @@ typedef struct TmpfsMount {
         char **options;
 } TmpfsMount;
 
+/* The first n bytes of p as a clean absolute path: "/a//b/./" → "/a/b"; NULL for a relative path or
+ * one with "..". */
+char *mount_path_clean(const char *p, size_t n);
+
 void tmpfs_mounts_free(TmpfsMount *m, size_t n);
 
 /* On -EINVAL, ret_error says why in Docker's words. */

@@ -6,6 +6,7 @@
 #include "container-freezer.h"
 #include "container-lifecycle.h"
 #include "container-name.h"
+#include "container-network.h"
 #include "container-restart.h"
 #include "container-stats.h"
 #include "log.h"
@@ -180,6 +181,42 @@ static int append_exec(sd_bus_message *m, const char *key, const char *verb, con
                 false);
 }
 
+/* berth-network makes the bridge network before each start and removes it after each stop: systemd runs
+ * both, for Restart= too and after the monitor was killed. The teardown goes first and its failure does not
+ * keep stop-post from running. */
+static int append_network_exec(sd_bus_message *m, const Container *c) {
+        int r;
+
+        if (!container_network_needs_setup(c))
+                return 0;
+        r = sd_bus_message_append(
+                m,
+                "(sv)",
+                "ExecStartPre",
+                "a(sasb)",
+                1,
+                BERTH_NETWORK_PATH,
+                3,
+                BERTH_NETWORK_PATH,
+                "setup",
+                c->bundle,
+                false);
+        if (r < 0)
+                return r;
+        return sd_bus_message_append(
+                m,
+                "(sv)",
+                "ExecStopPost",
+                "a(sasb)",
+                1,
+                BERTH_NETWORK_PATH,
+                3,
+                BERTH_NETWORK_PATH,
+                "teardown",
+                c->bundle,
+                true);
+}
+
 static int append_log_extra_fields(sd_bus_message *m, const Container *c) {
         char short_id[CONTAINER_SHORT_ID_LEN + 1];
         const char *fields[4][2] = {
@@ -220,6 +257,57 @@ static int append_log_extra_fields(sd_bus_message *m, const Container *c) {
         if (r < 0)
                 return r;
         return sd_bus_message_close_container(m);
+}
+
+/* --memory, --cpus, …: the limits that are set (container-resources.h maps them). */
+static int append_resource_properties(sd_bus_message *m, const Container *c) {
+        ResourceHost host;
+        int r;
+
+        if (container_resources_set_mask(&c->resources) == 0)
+                return 0;
+        r = resource_host_get(&host);
+        if (r < 0)
+                return r;
+        return container_resources_append_properties(
+                m, &c->resources, container_resources_set_mask(&c->resources), &host);
+}
+
+/* The standard devices (systemd adds /dev/ptmx to "closed" itself) and the --device ones; a privileged
+ * container gets every device, as in Docker. */
+static int append_device_policy(sd_bus_message *m, const ContainerHostConfig *hc) {
+        static const char *const standard[] = {
+                "/dev/null",
+                "/dev/zero",
+                "/dev/full",
+                "/dev/random",
+                "/dev/urandom",
+                "/dev/tty",
+                "char-pts"};
+        _cleanup_strv_free_ char **paths = NULL, **permissions = NULL;
+        int r;
+
+        if (hc->privileged)
+                return append_string_property(m, "DevicePolicy", "auto");
+        r = container_host_config_device_allow(hc, &paths, &permissions);
+        if (r < 0)
+                return r;
+        r = append_string_property(m, "DevicePolicy", "closed");
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'r', "sv");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", "DeviceAllow");
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'v', "a(ss)");
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'a', "(ss)");
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(standard); i++)
+                r = sd_bus_message_append(m, "(ss)", standard[i], "rwm");
+        for (size_t i = 0; r >= 0 && paths && paths[i]; i++)
+                r = sd_bus_message_append(m, "(ss)", paths[i], permissions[i]);
+        for (int k = 0; r >= 0 && k < 3; k++)
+                r = sd_bus_message_close_container(m);
+        return r;
 }
 
 static int append_unit_properties(sd_bus_message *m, const Container *c) {
@@ -267,27 +355,7 @@ static int append_unit_properties(sd_bus_message *m, const Container *c) {
              * it); a window of 1 µs is never exceeded. */
             (r = sd_bus_message_append(
                      m, "(sv)", "LogRateLimitIntervalUSec", "t", UNIT_LOG_RATE_LIMIT_INTERVAL_USEC)) < 0 ||
-            (r = append_string_property(m, "DevicePolicy", "closed")) < 0 ||
-            (r = sd_bus_message_append(
-                     m,
-                     "(sv)",
-                     "DeviceAllow",
-                     "a(ss)",
-                     7,
-                     "/dev/null",
-                     "rwm",
-                     "/dev/zero",
-                     "rwm",
-                     "/dev/full",
-                     "rwm",
-                     "/dev/random",
-                     "rwm",
-                     "/dev/urandom",
-                     "rwm",
-                     "/dev/tty",
-                     "rwm",
-                     "char-pts",
-                     "rwm")) < 0 ||
+            (r = append_device_policy(m, &c->host_config)) < 0 ||
             /* For berth-runtime, which lives as long as the container: without glibc's per-thread cache
              * of freed chunks, malloc_trim() can return the pages that parsing config.json (its seccomp
              * profile above all) left behind. The container's processes get the spec's environment. */
@@ -295,7 +363,7 @@ static int append_unit_properties(sd_bus_message *m, const Container *c) {
                      m, "(sv)", "Environment", "as", 1, "GLIBC_TUNABLES=glibc.malloc.tcache_count=0")) < 0 ||
             (r = append_string_property(m, "SyslogIdentifier", c->name)) < 0 ||
             (r = append_log_extra_fields(m, c)) < 0 ||
-            (r = append_exec(m, "ExecStart", "run", c->bundle)) < 0 ||
+            (r = append_exec(m, "ExecStart", "run", c->bundle)) < 0 || (r = append_network_exec(m, c)) < 0 ||
             (r = append_exec(m, "ExecStopPost", "stop-post", c->bundle)) < 0)
                 return r;
 
@@ -309,6 +377,9 @@ static int append_unit_properties(sd_bus_message *m, const Container *c) {
                         return r;
         }
 
+        r = append_resource_properties(m, c);
+        if (r < 0)
+                return r;
         return sd_bus_message_close_container(m);
 }
 
@@ -671,4 +742,31 @@ int unit_get_stats(Container *c, sd_bus_message *request) {
         }
         call->request = sd_bus_message_ref(request);
         return 0;
+}
+
+int unit_set_resource_properties(
+        Container *c,
+        const ContainerResources *resources,
+        uint32_t mask,
+        const ResourceHost *host,
+        sd_bus_message_handler_t callback,
+        void *userdata) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        int r;
+
+        r = sd_bus_message_new_method_call(
+                c->manager->bus, &m, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER, "SetUnitProperties");
+        if (r < 0)
+                return r;
+        /* runtime: a transient unit has no configuration on disk to change. */
+        r = sd_bus_message_append(m, "sb", c->unit, true);
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'a', "(sv)");
+        if (r >= 0)
+                r = container_resources_append_properties(m, resources, mask, host);
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        if (r < 0)
+                return r;
+        return sd_bus_call_async(c->manager->bus, NULL, m, callback, userdata, 0);
 }

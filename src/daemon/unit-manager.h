@@ -32,3 +32,12 @@ int unit_freeze(Container *c, bool freeze, sd_bus_message *request);
 int unit_get_processes(Container *c, sd_bus_message *request);
 /* The unit's accounting: answers request through container_stats_reply(). */
 int unit_get_stats(Container *c, sd_bus_message *request);
+/* SetUnitProperties (runtime) of the resource properties in mask (container-resources.h); callback gets
+ * systemd's reply with userdata. */
+int unit_set_resource_properties(
+        Container *c,
+        const ContainerResources *resources,
+        uint32_t mask,
+        const ResourceHost *host,
+        sd_bus_message_handler_t callback,
+        void *userdata);

@@ -2,9 +2,9 @@
 #pragma once
 
 /* A layer unpacked while its blob downloads (moby#37957): a thread reads the blob file as it grows and
- * unpacks it (layer_unpack_stream(): decompression, DiffID, the tar into a layer directory), while the
- * event loop keeps downloading into the same file. The file is the buffer, so a slow disk never stalls
- * the downloads and a resumed download reads its first part from there. */
+ * unpacks it (layer_unpack_stream(): decompression in a thread of its own, DiffID, the tar into a layer
+ * directory), while the event loop keeps downloading into the same file. The file is the buffer, so a slow
+ * disk never stalls the downloads and a resumed download reads its first part from there. */
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -27,79 +27,155 @@ uint64_t layer_limits_stream_max(const LayerLimits *limits) {
         return limits->max_unpacked_size + limits->max_entries * ENTRY_HEADER_BUDGET + 10240;
 }
 
-static int open_layer_reader(int fd, bool raw, struct archive **ret) {
-        _cleanup_(archive_read_freep) struct archive *a = NULL;
+static ssize_t fd_read(void *userdata, void *buf, size_t size) {
+        int fd = *(int *)userdata;
+        ssize_t n;
 
-        /* A pipe is read as it comes; a file from its start. */
-        if (lseek(fd, 0, SEEK_SET) < 0 && errno != ESPIPE)
-                return -errno;
-        a = tar_reader_new(raw);
-        if (!a)
-                return -ENOMEM;
-        if (archive_read_open_fd(a, fd, TAR_READ_BLOCK_SIZE) != ARCHIVE_OK)
-                return log_debug_errno(EBADMSG, "Cannot read layer: %s", archive_error_string(a));
-        *ret = TAKE_PTR(a);
-        return 0;
+        do
+                n = read(fd, buf, size);
+        while (n < 0 && errno == EINTR);
+        return n < 0 ? -errno : n;
+}
+
+/* A pipe is read as it comes; a file from its start. */
+static int rewind_blob(int fd) {
+        return lseek(fd, 0, SEEK_SET) < 0 && errno != ESPIPE ? -errno : 0;
 }
 
 int layer_diff_id(
         int in_fd, int out_fd, const LayerLimits *limits, char ret_diff_id[static DIGEST_STRING_LEN + 1]) {
-        _cleanup_(archive_read_freep) struct archive *a = NULL;
+        _cleanup_(layer_decompressor_freep) LayerDecompressor *d = NULL;
+        _cleanup_(sha256_freep) Sha256 *hash = NULL;
         uint64_t max = layer_limits_stream_max(limits), budget = max;
-        struct archive_entry *e;
         int r;
 
-        r = open_layer_reader(in_fd, true, &a);
+        r = rewind_blob(in_fd);
         if (r < 0)
                 return r;
-        r = archive_read_next_header(a, &e);
-        if (r != ARCHIVE_OK)
-                return log_debug_errno(EBADMSG, "Cannot read layer: %s", archive_error_string(a));
-        r = tar_copy_hashed(a, out_fd, &budget, NULL, ret_diff_id);
-        if (r == -EBADMSG)
-                return log_debug_errno(r, "Cannot decompress layer: %s", archive_error_string(a));
-        if (r == -EFBIG)
-                return log_error_errno(r, "Layer exceeds %" PRIu64 " bytes uncompressed.", max);
-        return r;
+        r = sha256_new(&hash);
+        if (r < 0)
+                return r;
+        r = layer_decompressor_new(fd_read, &in_fd, false, &d);
+        if (r < 0)
+                return r;
+        for (;;) {
+                const void *p;
+                ssize_t n = layer_decompressor_read(d, &p);
+                if (n < 0)
+                        return (int)n;
+                if (n == 0)
+                        break;
+                if ((uint64_t)n > budget)
+                        return log_error_errno(EFBIG, "Layer exceeds %" PRIu64 " bytes uncompressed.", max);
+                budget -= (uint64_t)n;
+                r = sha256_update(hash, p, (size_t)n);
+                if (r < 0)
+                        return r;
+                if (out_fd >= 0) {
+                        r = loop_write(out_fd, p, (size_t)n);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        return sha256_final(hash, ret_diff_id);
 }
 
-/* Opens the directory holding path's last component, one component at a time with O_NOFOLLOW, so that
- * no symlink (the layer's own or a planted one) is ever followed. Missing directories are created when
- * create is true, as tar does for entries whose parents are not in the archive. */
-static int open_parent(int root_fd, const char *path, bool create, int *ret_fd, const char **ret_name) {
-        _cleanup_close_ int fd = fcntl(root_fd, F_DUPFD_CLOEXEC, 3);
-        const char *p = path;
+/* The open directories that lead to the last entry's parent, from the top down. A layer lists a
+ * directory's entries together, so most entries need no lookup at all, where a walk from the top cost an
+ * openat() per component. What an entry changes is its own name inside its parent and what lies below it,
+ * never one of these directories (they are all above it): none of them can be replaced or removed while
+ * open here. */
+typedef struct ParentDir {
+        int fd;
+        size_t end; /* the directory's path is path[0..end) */
+} ParentDir;
 
-        if (fd < 0)
-                return -errno;
-        for (;;) {
-                const char *slash = strchr(p, '/');
-                char component[NAME_MAX + 1];
-                int next;
+typedef struct ParentDirs {
+        int root_fd; /* not owned */
+        char *path;
+        ParentDir *dirs;
+        size_t n, allocated;
+} ParentDirs;
 
-                if (!slash)
-                        break;
-                if ((size_t)(slash - p) > NAME_MAX)
-                        return -ENAMETOOLONG;
-                memcpy(component, p, (size_t)(slash - p));
-                component[slash - p] = 0;
+static void parent_dirs_truncate(ParentDirs *pd, size_t n) {
+        while (pd->n > n)
+                safe_close(pd->dirs[--pd->n].fd);
+}
 
-                next = openat(fd, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                if (next < 0 && errno == ENOENT && create) {
-                        if (mkdirat(fd, component, 0755) < 0)
-                                return -errno;
-                        next = openat(fd, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+static void parent_dirs_done(ParentDirs *pd) {
+        parent_dirs_truncate(pd, 0);
+        free(pd->path);
+        free(pd->dirs);
+}
+
+static int parent_dirs_push(ParentDirs *pd, int fd, size_t end) {
+        if (pd->n == pd->allocated) {
+                size_t allocated = MAX(pd->allocated * 2, 16U);
+                ParentDir *dirs = reallocarray(pd->dirs, allocated, sizeof(ParentDir));
+                if (!dirs) {
+                        safe_close(fd);
+                        return -ENOMEM;
                 }
-                if (next < 0)
-                        return errno == ELOOP || errno == ENOTDIR ? -ELOOP : -errno;
-                safe_close(fd);
-                fd = next;
-                p = slash + 1;
+                pd->dirs = dirs;
+                pd->allocated = allocated;
         }
-        if (strlen(p) > NAME_MAX)
+        pd->dirs[pd->n++] = (ParentDir){.fd = fd, .end = end};
+        return 0;
+}
+
+/* The directory holding the last component of path (clean: "a/b/c"), opened one component at a time with
+ * O_NOFOLLOW, so that no symlink (the layer's own or a planted one) is ever followed. Missing directories
+ * are created when create is true, as tar does for entries whose parents are not in the archive. *ret_fd
+ * belongs to pd and stays open until the next call. */
+static int
+parent_dirs_open(ParentDirs *pd, const char *path, bool create, int *ret_fd, const char **ret_name) {
+        const char *slash = strrchr(path, '/');
+        const char *name = slash ? slash + 1 : path;
+        size_t parent_len = slash ? (size_t)(slash - path) : 0, start = 0, i;
+        char *copy;
+
+        if (strlen(name) > NAME_MAX)
                 return -ENAMETOOLONG;
-        *ret_fd = TAKE_FD(fd);
-        *ret_name = p;
+        for (i = 0; i < pd->n; i++) {
+                size_t end = pd->dirs[i].end;
+                if (end > parent_len || path[end] != '/' ||
+                    memcmp(pd->path + start, path + start, end - start) != 0)
+                        break;
+                start = end + 1;
+        }
+        parent_dirs_truncate(pd, i);
+        copy = strndup(path, parent_len);
+        if (!copy)
+                return -ENOMEM;
+        free(pd->path);
+        pd->path = copy;
+
+        while (start < parent_len) {
+                const char *next = memchr(path + start, '/', parent_len - start);
+                size_t end = next ? (size_t)(next - path) : parent_len;
+                int at = pd->n > 0 ? pd->dirs[pd->n - 1].fd : pd->root_fd, fd, r;
+                char component[NAME_MAX + 1];
+
+                if (end - start > NAME_MAX)
+                        return -ENAMETOOLONG;
+                memcpy(component, path + start, end - start);
+                component[end - start] = 0;
+
+                fd = openat(at, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (fd < 0 && errno == ENOENT && create) {
+                        if (mkdirat(at, component, 0755) < 0)
+                                return -errno;
+                        fd = openat(at, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                }
+                if (fd < 0)
+                        return errno == ELOOP || errno == ENOTDIR ? -ELOOP : -errno;
+                r = parent_dirs_push(pd, fd, end);
+                if (r < 0)
+                        return r;
+                start = end + 1;
+        }
+        *ret_fd = pd->n > 0 ? pd->dirs[pd->n - 1].fd : pd->root_fd;
+        *ret_name = name;
         return 0;
 }
 
@@ -131,18 +207,10 @@ static int rm_tree_at(int dir_fd, const char *name) {
         return unlinkat(dir_fd, name, AT_REMOVEDIR) < 0 ? -errno : 0;
 }
 
-/* A later entry replaces an earlier one of the same name; a directory stays when a directory follows. */
-static int make_room(int dir_fd, const char *name, bool keep_directory, bool *ret_exists) {
-        struct stat st;
-
-        *ret_exists = false;
-        if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-                return errno == ENOENT ? 0 : -errno;
-        if (keep_directory && S_ISDIR(st.st_mode)) {
-                *ret_exists = true;
-                return 0;
-        }
-        return rm_tree_at(dir_fd, name);
+/* After a create failed (errno): when the name was taken, removes what is there, for a later entry replaces
+ * an earlier one of the same name; the caller then creates again. Creating first spares a stat per entry. */
+static int replace_taken(int dir_fd, const char *name) {
+        return errno == EEXIST ? rm_tree_at(dir_fd, name) : -errno;
 }
 
 static void apply_xattrs(int fd, struct archive_entry *e) {
@@ -182,6 +250,7 @@ static int write_regular(
         _cleanup_close_ int fd = -EBADF;
         struct timespec ts[2];
         int64_t size = archive_entry_size(e);
+        uint64_t written_end = 0;
         int r;
 
         if (size < 0 || (uint64_t)size > *size_left)
@@ -189,8 +258,14 @@ static int write_regular(
         *size_left -= (uint64_t)size;
 
         fd = openat(dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd < 0)
-                return -errno;
+        if (fd < 0) {
+                r = replace_taken(dir_fd, name);
+                if (r < 0)
+                        return r;
+                fd = openat(dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+                if (fd < 0)
+                        return -errno;
+        }
         for (;;) {
                 const void *buf;
                 size_t n;
@@ -214,9 +289,10 @@ static int write_regular(
                         n -= (size_t)k;
                         offset += k;
                 }
+                written_end = MAX(written_end, (uint64_t)offset);
         }
         /* Sparse files may end in a hole. */
-        if (ftruncate(fd, size) < 0)
+        if (written_end < (uint64_t)size && ftruncate(fd, size) < 0)
                 return -errno;
         r = set_owner_mode(fd, e);
         if (r < 0)
@@ -229,14 +305,23 @@ static int write_regular(
 
 static int write_directory(struct archive_entry *e, int dir_fd, const char *name) {
         _cleanup_close_ int fd = -EBADF;
-        bool exists;
+        struct stat st;
         int r;
 
-        r = make_room(dir_fd, name, true, &exists);
-        if (r < 0)
-                return r;
-        if (!exists && mkdirat(dir_fd, name, 0700) < 0)
-                return -errno;
+        /* A directory stays when a directory follows. */
+        if (mkdirat(dir_fd, name, 0700) < 0) {
+                if (errno != EEXIST)
+                        return -errno;
+                if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                        return -errno;
+                if (!S_ISDIR(st.st_mode)) {
+                        r = rm_tree_at(dir_fd, name);
+                        if (r < 0)
+                                return r;
+                        if (mkdirat(dir_fd, name, 0700) < 0)
+                                return -errno;
+                }
+        }
         fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0)
                 return -errno;
@@ -264,20 +349,26 @@ static int set_metadata_at(int dir_fd, const char *name, struct archive_entry *e
 
 static int write_symlink(struct archive_entry *e, int dir_fd, const char *name) {
         const char *target = archive_entry_symlink(e);
+        int r;
 
         /* The target is resolved inside the container, never here: any string is fine. */
         if (isempty(target) || strlen(target) >= PATH_MAX)
                 return -EBADMSG;
-        if (symlinkat(target, dir_fd, name) < 0)
-                return -errno;
+        if (symlinkat(target, dir_fd, name) < 0) {
+                r = replace_taken(dir_fd, name);
+                if (r < 0)
+                        return r;
+                if (symlinkat(target, dir_fd, name) < 0)
+                        return -errno;
+        }
         return set_metadata_at(dir_fd, name, e);
 }
 
 static int write_hardlink(struct archive_entry *e, int root_fd, int dir_fd, const char *name) {
         _cleanup_free_ char *target = NULL;
-        _cleanup_close_ int target_dir_fd = -EBADF;
-        const char *target_name;
-        int r;
+        _cleanup_(parent_dirs_done) ParentDirs target_dirs = {.root_fd = root_fd};
+        const char *target_name = NULL; /* set by parent_dirs_open() on success; gcc -O3 cannot tell */
+        int target_dir_fd = -EBADF, r;
 
         /* The target must be an earlier entry of this layer: inside it by construction. */
         r = tar_path_clean(NULL, archive_entry_hardlink(e), true, &target);
@@ -285,21 +376,35 @@ static int write_hardlink(struct archive_entry *e, int root_fd, int dir_fd, cons
                 return r;
         if (isempty(target))
                 return -EPERM;
-        r = open_parent(root_fd, target, false, &target_dir_fd, &target_name);
+        r = parent_dirs_open(&target_dirs, target, false, &target_dir_fd, &target_name);
         if (r < 0)
                 return r;
-        return linkat(target_dir_fd, target_name, dir_fd, name, 0) < 0 ? -errno : 0;
+        if (linkat(target_dir_fd, target_name, dir_fd, name, 0) < 0) {
+                r = replace_taken(dir_fd, name);
+                if (r < 0)
+                        return r;
+                if (linkat(target_dir_fd, target_name, dir_fd, name, 0) < 0)
+                        return -errno;
+        }
+        return 0;
 }
 
 static int write_node(struct archive_entry *e, int dir_fd, const char *name) {
-        if (mknodat(dir_fd, name, archive_entry_filetype(e) | 0600, archive_entry_rdev(e)) < 0)
-                return -errno;
+        mode_t mode = archive_entry_filetype(e) | 0600;
+        int r;
+
+        if (mknodat(dir_fd, name, mode, archive_entry_rdev(e)) < 0) {
+                r = replace_taken(dir_fd, name);
+                if (r < 0)
+                        return r;
+                if (mknodat(dir_fd, name, mode, archive_entry_rdev(e)) < 0)
+                        return -errno;
+        }
         return set_metadata_at(dir_fd, name, e);
 }
 
 static int write_whiteout(int dir_fd, const char *name) {
         const char *target = name + STRLEN(WHITEOUT_PREFIX);
-        bool exists;
         int r;
 
         if (streq(name, WHITEOUT_OPAQUE))
@@ -309,10 +414,14 @@ static int write_whiteout(int dir_fd, const char *name) {
                 return 0;
         if (isempty(target) || streq(target, ".") || streq(target, ".."))
                 return -EBADMSG;
-        r = make_room(dir_fd, target, false, &exists);
-        if (r < 0)
-                return r;
-        return mknodat(dir_fd, target, S_IFCHR | 0000, makedev(0, 0)) < 0 ? -errno : 0;
+        if (mknodat(dir_fd, target, S_IFCHR | 0000, makedev(0, 0)) < 0) {
+                r = replace_taken(dir_fd, target);
+                if (r < 0)
+                        return r;
+                if (mknodat(dir_fd, target, S_IFCHR | 0000, makedev(0, 0)) < 0)
+                        return -errno;
+        }
+        return 0;
 }
 
 typedef struct DirTimes {
@@ -322,11 +431,13 @@ typedef struct DirTimes {
 
 /* Directory times last: creating the children would change them. */
 static void apply_dir_times(int root_fd, DirTimes *dirs, size_t n) {
-        for (size_t i = 0; i < n; i++) {
-                _cleanup_close_ int fd = -EBADF;
-                const char *name;
+        _cleanup_(parent_dirs_done) ParentDirs pd = {.root_fd = root_fd};
 
-                if (open_parent(root_fd, dirs[i].path, false, &fd, &name) < 0)
+        for (size_t i = 0; i < n; i++) {
+                const char *name;
+                int fd;
+
+                if (parent_dirs_open(&pd, dirs[i].path, false, &fd, &name) < 0)
                         continue;
                 (void)utimensat(fd, name, dirs[i].ts, AT_SYMLINK_NOFOLLOW);
         }
@@ -341,32 +452,27 @@ static void dir_times_free(DirTimes *dirs, size_t n) {
 static int unpack_entry(
         struct archive *a,
         struct archive_entry *e,
-        int root_fd,
+        ParentDirs *pd,
         const char *path,
         uint64_t *size_left,
         DirTimes **dirs,
         size_t *n_dirs) {
-        _cleanup_close_ int dir_fd = -EBADF;
-        const char *name = NULL; /* set by open_parent() on success; gcc -O3 cannot tell */
+        const char *name = NULL; /* set by parent_dirs_open() on success; gcc -O3 cannot tell */
         mode_t type = archive_entry_filetype(e);
-        bool exists;
-        int r;
+        int dir_fd = -EBADF, r;
 
-        r = open_parent(root_fd, path, true, &dir_fd, &name);
+        r = parent_dirs_open(pd, path, true, &dir_fd, &name);
         if (r < 0)
                 return r;
 
         if (strncmp(name, WHITEOUT_PREFIX, STRLEN(WHITEOUT_PREFIX)) == 0)
                 return write_whiteout(dir_fd, name);
 
-        if (archive_entry_hardlink(e)) {
-                r = make_room(dir_fd, name, false, &exists);
-                if (r < 0)
-                        return r;
-                return write_hardlink(e, root_fd, dir_fd, name);
-        }
+        if (archive_entry_hardlink(e))
+                return write_hardlink(e, pd->root_fd, dir_fd, name);
 
-        if (type == AE_IFDIR) {
+        switch (type) {
+        case AE_IFDIR: {
                 DirTimes *d;
 
                 r = write_directory(e, dir_fd, name);
@@ -383,11 +489,6 @@ static int unpack_entry(
                 (*n_dirs)++;
                 return 0;
         }
-
-        r = make_room(dir_fd, name, false, &exists);
-        if (r < 0)
-                return r;
-        switch (type) {
         case AE_IFREG:
                 return write_regular(a, e, dir_fd, name, size_left);
         case AE_IFLNK:
@@ -397,14 +498,16 @@ static int unpack_entry(
         case AE_IFIFO:
                 return write_node(e, dir_fd, name);
         default:
-                /* Sockets and unknown types have no place in an image. */
+                /* Sockets and unknown types have no place in an image; an earlier entry of the name
+                 * is replaced all the same. */
                 log_debug("Skipping layer entry %s of type 0%o.", path, (unsigned)type);
-                return 0;
+                return rm_tree_at(dir_fd, name);
         }
 }
 
 /* Unpacks the entries of the tar reader a into dir_fd. */
 static int unpack_entries(struct archive *a, int dir_fd, const LayerLimits *limits, uint64_t *ret_size) {
+        _cleanup_(parent_dirs_done) ParentDirs pd = {.root_fd = dir_fd};
         DirTimes *dirs = NULL;
         size_t n_dirs = 0;
         uint64_t entries = 0, size_left = limits->max_unpacked_size;
@@ -438,7 +541,7 @@ static int unpack_entries(struct archive *a, int dir_fd, const LayerLimits *limi
                 if (isempty(path))
                         continue; /* The root directory is ours. */
 
-                r = unpack_entry(a, e, dir_fd, path, &size_left, &dirs, &n_dirs);
+                r = unpack_entry(a, e, &pd, path, &size_left, &dirs, &n_dirs);
                 if (r == -EFBIG) {
                         log_error_errno(
                                 r,
@@ -461,51 +564,22 @@ finish:
         return r;
 }
 
-int layer_unpack(int in_fd, int dir_fd, const LayerLimits *limits, uint64_t *ret_size) {
-        _cleanup_(archive_read_freep) struct archive *a = NULL;
-        int r;
-
-        r = open_layer_reader(in_fd, false, &a);
-        if (r < 0)
-                return r;
-        return unpack_entries(a, dir_fd, limits, ret_size);
-}
-
-/* Two readers in a row: raw (the blob, decompressed by its filters) feeds tar through tar_read(), which
- * hashes the tar stream on the way: the DiffID, with no second pass and no copy of the tar on disk. */
+/* The tar reader reads the decompressed blob through tar_read(), which hashes the tar stream on the way:
+ * the DiffID, with no second pass and no copy of the tar on disk. */
 typedef struct StreamState {
-        LayerReadFunction read;
-        void *userdata;
-        struct archive *raw;
-        Sha256 *hash;
+        LayerDecompressor *decompressor;
+        Sha256 *hash; /* NULL: not asked for */
         uint64_t budget;
         int error;
-        char in[TAR_READ_BLOCK_SIZE];
-        char out[TAR_READ_BLOCK_SIZE];
 } StreamState;
-
-static la_ssize_t blob_read(struct archive *a, void *userdata, const void **ret) {
-        StreamState *s = userdata;
-        ssize_t n = s->read(s->userdata, s->in, sizeof(s->in));
-
-        if (n < 0) {
-                s->error = (int)n;
-                archive_set_error(a, (int)-n, "Cannot read the blob");
-                return -1;
-        }
-        *ret = s->in;
-        return n;
-}
 
 static la_ssize_t tar_read(struct archive *a, void *userdata, const void **ret) {
         StreamState *s = userdata;
-        la_ssize_t n = archive_read_data(s->raw, s->out, sizeof(s->out));
+        ssize_t n = layer_decompressor_read(s->decompressor, ret);
 
         if (n < 0) {
-                if (s->error == 0)
-                        s->error = log_debug_errno(
-                                EBADMSG, "Cannot decompress layer: %s", archive_error_string(s->raw));
-                archive_set_error(a, EBADMSG, "Cannot decompress layer");
+                s->error = (int)n;
+                archive_set_error(a, (int)-n, "Cannot decompress layer");
                 return -1;
         }
         if ((uint64_t)n > s->budget) {
@@ -514,12 +588,76 @@ static la_ssize_t tar_read(struct archive *a, void *userdata, const void **ret) 
                 return -1;
         }
         s->budget -= (uint64_t)n;
-        if (sha256_update(s->hash, s->out, (size_t)n) < 0) {
+        if (s->hash && sha256_update(s->hash, *ret, (size_t)n) < 0) {
                 s->error = -ENOMEM;
+                archive_set_error(a, ENOMEM, "Cannot hash layer");
                 return -1;
         }
-        *ret = s->out;
         return n;
+}
+
+/* layer_unpack_stream(), the DiffID only when ret_diff_id is not NULL. */
+static int unpack_stream(
+        LayerReadFunction read,
+        void *userdata,
+        int dir_fd,
+        const LayerLimits *limits,
+        uint64_t *ret_size,
+        char *ret_diff_id) {
+        _cleanup_(layer_decompressor_freep) LayerDecompressor *decompressor = NULL;
+        _cleanup_(archive_read_freep) struct archive *tar = NULL;
+        _cleanup_(sha256_freep) Sha256 *hash = NULL;
+        uint64_t max = layer_limits_stream_max(limits);
+        StreamState s = {.budget = max};
+        const void *p;
+        int r;
+
+        if (ret_diff_id) {
+                r = sha256_new(&hash);
+                if (r < 0)
+                        return r;
+        }
+        r = layer_decompressor_new(read, userdata, true, &decompressor);
+        if (r < 0)
+                return r;
+        s.decompressor = decompressor;
+        s.hash = hash;
+        tar = archive_read_new();
+        if (!tar)
+                return -ENOMEM;
+        archive_read_support_format_tar(tar);
+
+        if (archive_read_open(tar, &s, NULL, tar_read, NULL) != ARCHIVE_OK) {
+                r = s.error ?: log_debug_errno(EBADMSG, "Cannot read layer: %s", archive_error_string(tar));
+                goto fail;
+        }
+        r = unpack_entries(tar, dir_fd, limits, ret_size);
+        if (r < 0) {
+                r = s.error ?: r;
+                goto fail;
+        }
+        /* The DiffID covers the whole stream, also what follows the end-of-archive blocks, which the tar
+         * reader does not ask for; and a download is whole only when all of it was read. */
+        while ((r = (int)tar_read(tar, &s, &p)) > 0)
+                ;
+        if (r < 0) {
+                r = s.error;
+                goto fail;
+        }
+        return ret_diff_id ? sha256_final(hash, ret_diff_id) : 0;
+fail:
+        if (r == -EFBIG)
+                return log_error_errno(r, "Layer exceeds %" PRIu64 " bytes uncompressed.", max);
+        return r;
+}
+
+int layer_unpack(int in_fd, int dir_fd, const LayerLimits *limits, uint64_t *ret_size) {
+        int r;
+
+        r = rewind_blob(in_fd);
+        if (r < 0)
+                return r;
+        return unpack_stream(fd_read, &in_fd, dir_fd, limits, ret_size, NULL);
 }
 
 int layer_unpack_stream(
@@ -529,53 +667,5 @@ int layer_unpack_stream(
         const LayerLimits *limits,
         uint64_t *ret_size,
         char ret_diff_id[static DIGEST_STRING_LEN + 1]) {
-        _cleanup_(archive_read_freep) struct archive *raw = NULL, *tar = NULL;
-        _cleanup_(sha256_freep) Sha256 *hash = NULL;
-        _cleanup_free_ StreamState *s = NULL;
-        struct archive_entry *e;
-        const void *p;
-        uint64_t max = layer_limits_stream_max(limits);
-        int r;
-
-        s = calloc(1, sizeof(StreamState));
-        if (!s)
-                return -ENOMEM;
-        r = sha256_new(&hash);
-        if (r < 0)
-                return r;
-        *s = (StreamState){.read = read, .userdata = userdata, .hash = hash, .budget = max};
-        raw = tar_reader_new(true);
-        tar = archive_read_new();
-        if (!raw || !tar)
-                return -ENOMEM;
-        s->raw = raw;
-        archive_read_support_format_tar(tar);
-
-        if (archive_read_open(raw, s, NULL, blob_read, NULL) != ARCHIVE_OK ||
-            archive_read_next_header(raw, &e) != ARCHIVE_OK) {
-                r = s->error ?: log_debug_errno(EBADMSG, "Cannot read layer: %s", archive_error_string(raw));
-                goto fail;
-        }
-        if (archive_read_open(tar, s, NULL, tar_read, NULL) != ARCHIVE_OK) {
-                r = s->error ?: log_debug_errno(EBADMSG, "Cannot read layer: %s", archive_error_string(tar));
-                goto fail;
-        }
-        r = unpack_entries(tar, dir_fd, limits, ret_size);
-        if (r < 0) {
-                r = s->error ?: r;
-                goto fail;
-        }
-        /* The DiffID covers the whole stream, also what follows the end-of-archive blocks, which the tar
-         * reader does not ask for. */
-        while ((r = (int)tar_read(tar, s, &p)) > 0)
-                ;
-        if (r < 0) {
-                r = s->error;
-                goto fail;
-        }
-        return sha256_final(hash, ret_diff_id);
-fail:
-        if (r == -EFBIG)
-                return log_error_errno(r, "Layer exceeds %" PRIu64 " bytes uncompressed.", max);
-        return r;
+        return unpack_stream(read, userdata, dir_fd, limits, ret_size, ret_diff_id);
 }

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "digest.h"
+#include "layer-decompress.h"
 
 /* Defaults against decompression bombs; a store may lower them (tests do). */
 #define LAYER_UNPACKED_SIZE_MAX (16ULL * 1024ULL * 1024ULL * 1024ULL)
@@ -31,9 +32,6 @@ int layer_diff_id(
  * "..", a path through a symlink, a hard link to outside) make the whole layer fail with -EPERM/-ELOOP.
  * ret_size: bytes of regular file data. */
 int layer_unpack(int in_fd, int dir_fd, const LayerLimits *limits, uint64_t *ret_size);
-
-/* Reads up to size bytes of the blob into buf: the count, 0 at its end, or a negative errno. May block. */
-typedef ssize_t (*LayerReadFunction)(void *userdata, void *buf, size_t size);
 
 /* layer_unpack() and layer_diff_id() in one pass over a blob read through read(), as it arrives. */
 int layer_unpack_stream(

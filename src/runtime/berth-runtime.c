@@ -20,10 +20,12 @@
 #include "freezer-cgroup.h"
 #include "log.h"
 #include "notify.h"
+#include "oom-kill.h"
 #include "pty.h"
 #include "stdio-relay.h"
 #include "sync-channel.h"
 #include "time-util.h"
+#include "userns.h"
 
 #define READY_BARRIER_TIMEOUT_USEC (5ULL * 1000000ULL)
 
@@ -149,6 +151,16 @@ static int verb_run(const char *bundle_arg) {
                                EXIT_ENGINE_ERROR;
         }
 
+        /* A network namespace berth-network made: the monitor joins it, so the container starts in it (and
+         * exec sessions, forked by the monitor, too). */
+        if (spec->netns_path) {
+                _cleanup_close_ int netns_fd = open(spec->netns_path, O_RDONLY | O_CLOEXEC);
+
+                if (netns_fd < 0 || setns(netns_fd, CLONE_NEWNET) < 0)
+                        return log_error_errno(errno, "Failed to join %s: %m", spec->netns_path),
+                               EXIT_ENGINE_ERROR;
+        }
+
         /* The container (not this monitor) goes into a v1 freezer cgroup, for pause/unpause. */
         r = freezer_join_unit(&freezer_origin);
         if (r < 0)
@@ -181,6 +193,16 @@ static int verb_run(const char *bundle_arg) {
                         log_warning_errno(r, "Failed to leave the freezer cgroup: %m");
         }
         sync_pair[1] = safe_close(sync_pair[1]);
+        if (spec->namespace_flags & CLONE_NEWUSER) {
+                r = userns_setup_child(spec, &plan, pid, sync_pair[0], &error);
+                if (r < 0) {
+                        log_error("User namespace: %s", error ?: strerror(-r));
+                        (void)kill(pid, SIGKILL);
+                        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+                                ;
+                        return EXIT_ENGINE_ERROR;
+                }
+        }
         out_pipe[1] = safe_close(out_pipe[1]);
         err_pipe[1] = safe_close(err_pipe[1]);
         in_pipe[0] = safe_close(in_pipe[0]);
@@ -282,7 +304,7 @@ static int verb_stop_post(const char *bundle) {
                 code = EXIT_ENGINE_ERROR;
         }
 
-        r = exit_json_format(code, result, now_realtime_usec(), &json);
+        r = exit_json_format(code, result, now_realtime_usec(), unit_oom_killed(result), &json);
         if (r < 0)
                 return log_oom(), 1;
 

@@ -9,6 +9,7 @@
 #include "exit-status.h"
 #include "log.h"
 #include "macro.h"
+#include "rlimits.h"
 #include "seccomp-cache.h"
 #include "sync-channel.h"
 
@@ -117,6 +118,10 @@ int confinement_apply(const Confinement *c, const UserCreds *creds, int sync_fd)
         _cleanup_free_ char *error = NULL;
         int r;
 
+        /* First, while root: a raised hard limit needs CAP_SYS_RESOURCE. */
+        r = rlimits_apply(s, sync_fd);
+        if (r < 0)
+                return r;
         if (s->has_capabilities) {
                 r = capabilities_apply_bounding(&s->capabilities, &error);
                 if (r < 0) {

@@ -5,9 +5,10 @@
 #include "seccomp-filter.h"
 #include "user-spec.h"
 
-/* What confines the container's processes: capabilities, the user, no_new_privs and the seccomp filter.
- * The init and every exec'd process apply it the same way, as the last step before execve():
+/* What confines the container's processes: rlimits, capabilities, the user, no_new_privs and the seccomp
+ * filter. The init and every exec'd process apply it the same way, as the last step before execve():
  *
+ *   0. as root: the rlimits (rlimits.h), before any capability is gone;
  *   1. as root: drop from the bounding set what the spec does not list, clear the ambient set;
  *   2. setgroups, setgid, setuid, keeping the permitted set (libcap's cap_setuid, which leaves the
  *      effective set empty);

@@ -12,10 +12,12 @@
 #include "container-init.h"
 #include "exit-status.h"
 #include "fileio.h"
+#include "init-reaper.h"
 #include "pty.h"
 #include "strv.h"
 #include "sync-channel.h"
 #include "user-spec.h"
+#include "userns.h"
 
 #define ACCOUNT_FILE_MAX (4U * 1024U * 1024U)
 
@@ -56,43 +58,55 @@ int container_env_build(char *const *spec_env, const char *home, char ***ret) {
 
 int container_resolve_user(const RuntimeSpec *s, const char *user, int sync_fd, UserCreds *ret) {
         _cleanup_free_ char *passwd = NULL, *group = NULL, *error = NULL;
+        UserCreds creds = {};
         int r;
 
         if (!user)
                 user = s->user_annotation;
+        r = read_full_file_at(AT_FDCWD, "/etc/passwd", ACCOUNT_FILE_MAX, &passwd, NULL);
+        if (r < 0 && r != -ENOENT && user)
+                goto fail;
         if (!user) {
-                *ret = (UserCreds){
+                creds = (UserCreds){
                         .uid = s->uid,
                         .gid = s->gid,
                         .n_groups = MIN(s->n_additional_gids, USER_MAX_GROUPS)};
-                if (ret->n_groups > 0)
-                        memcpy(ret->groups, s->additional_gids, ret->n_groups * sizeof(gid_t));
+                if (creds.n_groups > 0)
+                        memcpy(creds.groups, s->additional_gids, creds.n_groups * sizeof(gid_t));
                 /* HOME still comes from passwd when the uid has an entry. */
-                if (read_full_file_at(AT_FDCWD, "/etc/passwd", ACCOUNT_FILE_MAX, &passwd, NULL) >= 0) {
+                if (passwd) {
                         char spec[16];
                         UserCreds pw;
                         (void)snprintf(spec, sizeof(spec), "%u", (unsigned)s->uid);
                         if (user_resolve(spec, passwd, NULL, &pw, NULL) >= 0) {
-                                ret->home = TAKE_PTR(pw.home);
+                                creds.home = TAKE_PTR(pw.home);
                                 user_creds_done(&pw);
                         }
                 }
-                return 0;
         }
 
-        r = read_full_file_at(AT_FDCWD, "/etc/passwd", ACCOUNT_FILE_MAX, &passwd, NULL);
-        if (r < 0 && r != -ENOENT)
-                goto fail;
-        r = read_full_file_at(AT_FDCWD, "/etc/group", ACCOUNT_FILE_MAX, &group, NULL);
-        if (r < 0 && r != -ENOENT)
-                goto fail;
-        r = user_resolve(user, passwd, group, ret, &error);
-        if (r < 0) {
-                sync_send_error(sync_fd, -r, EXIT_ENGINE_ERROR, "%s", error ?: strerror(-r));
-                return r;
+        if (user || s->group_add_annotation) {
+                r = read_full_file_at(AT_FDCWD, "/etc/group", ACCOUNT_FILE_MAX, &group, NULL);
+                if (r < 0 && r != -ENOENT)
+                        goto fail;
         }
+        if (user) {
+                r = user_resolve(user, passwd, group, &creds, &error);
+                if (r < 0)
+                        goto fail_resolve;
+        }
+        r = user_add_groups(s->group_add_annotation, group, &creds, &error);
+        if (r < 0)
+                goto fail_resolve;
+        *ret = creds;
         return 0;
+
+fail_resolve:
+        user_creds_done(&creds);
+        sync_send_error(sync_fd, -r, EXIT_ENGINE_ERROR, "%s", error ?: strerror(-r));
+        return r;
 fail:
+        user_creds_done(&creds);
         sync_send_error(
                 sync_fd,
                 -r,
@@ -175,6 +189,24 @@ fail:
                 _exit(EXIT_ENGINE_ERROR);                                                                   \
         } while (0)
 
+/* --init: the parent stays PID 1 as the reaper, the child goes on to execve() the command. */
+static void start_reaper(const ContainerInit *c) {
+        pid_t pid;
+        int r;
+
+        r = init_reaper_block_signals();
+        if (r < 0)
+                FAIL(r, "--init: blocking signals: %s", strerror(-r));
+        pid = fork();
+        if (pid < 0)
+                FAIL(-errno, "--init: fork: %m");
+        if (pid > 0) {
+                /* The command's execve() closes its end of the channel: the monitor must see that alone. */
+                safe_close(c->sync_fd);
+                init_reaper_run(pid);
+        }
+}
+
 _noreturn_ void container_init_run(const ContainerInit *c) {
         const RuntimeSpec *s = c->spec;
         _cleanup_free_ char *error = NULL;
@@ -198,6 +230,11 @@ _noreturn_ void container_init_run(const ContainerInit *c) {
         if (setsid() < 0)
                 FAIL(-errno, "setsid: %m");
 
+        if (s->namespace_flags & CLONE_NEWUSER) {
+                r = userns_child_wait(c->sync_fd, c->plan);
+                if (r < 0)
+                        FAIL(r, "waiting for the user namespace's maps: %s", strerror(-r));
+        }
         if (chdir(c->bundle) < 0)
                 FAIL(-errno, "chdir %s: %m", c->bundle);
         r = mount_plan_execute(c->plan, &error);
@@ -232,6 +269,8 @@ _noreturn_ void container_init_run(const ContainerInit *c) {
                 _exit(EXIT_ENGINE_ERROR);
         if (chdir(s->cwd) < 0)
                 FAIL(-errno, "chdir to working directory %s: %m", s->cwd);
+        if (s->init)
+                start_reaper(c);
 
         container_exec_command(s->args, env, &c->original_mask, c->sync_fd);
 }

@@ -18,6 +18,7 @@
 #include "strv.h"
 #include "sync-channel.h"
 #include "user-spec.h"
+#include "userns.h"
 
 #define EXEC_USER_MAX 256U
 
@@ -248,8 +249,10 @@ _noreturn_ static void exec_helper(
         const int stdio[3],
         int slave) {
         int keep[] = {pidfd, sync_fd, stdio[0], stdio[1], stdio[2], slave};
-        int flags = confinement->spec->namespace_flags & (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
-                                                          CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWCGROUP);
+        /* With CLONE_NEWUSER the kernel enters the user namespace first, as the others need. */
+        int flags = confinement->spec->namespace_flags &
+                    (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
+                     CLONE_NEWPID | CLONE_NEWCGROUP);
         _cleanup_free_ char *freezer_origin = NULL;
         int status, r;
         pid_t pid;
@@ -332,6 +335,9 @@ int exec_process_spawn(
 
         if (req->tty) {
                 r = pty_open_in_container(init_pid, &p.master, &slave);
+                if (r < 0)
+                        return r;
+                r = userns_give_to_root(confinement->spec, slave);
                 if (r < 0)
                         return r;
                 stdio[0] = stdio[1] = stdio[2] = -EBADF;

@@ -62,13 +62,15 @@ int exit_code_from_service_env(const char *exit_code, const char *exit_status) {
         return -EINVAL;
 }
 
-int exit_json_format(int exit_code, const char *result, uint64_t finished_at_usec, char **ret) {
+int exit_json_format(
+        int exit_code, const char *result, uint64_t finished_at_usec, bool oom_killed, char **ret) {
         _cleanup_json_ cJSON *o = cJSON_CreateObject();
         char *s;
 
         if (!o || !cJSON_AddNumberToObject(o, "ExitCode", exit_code) ||
             !cJSON_AddStringToObject(o, "Result", result ?: "") ||
-            !cJSON_AddNumberToObject(o, "FinishedAt", (double)finished_at_usec))
+            !cJSON_AddNumberToObject(o, "FinishedAt", (double)finished_at_usec) ||
+            !cJSON_AddBoolToObject(o, "OOMKilled", oom_killed))
                 return -ENOMEM;
         s = cJSON_PrintUnformatted(o);
         if (!s)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Docker's exit codes: the status for a normal exit, 128+n for death by signal n. */
@@ -18,5 +19,6 @@ int signal_from_string(const char *s);
  * name) → the exit code; -ENODATA when the main process never ran ($EXIT_CODE unset). */
 int exit_code_from_service_env(const char *exit_code, const char *exit_status);
 
-/* The exit.json text: {"ExitCode": n, "Result": "...", "FinishedAt": µs}. */
-int exit_json_format(int exit_code, const char *result, uint64_t finished_at_usec, char **ret);
+/* The exit.json text: {"ExitCode": n, "Result": "...", "FinishedAt": µs, "OOMKilled": b}. */
+int exit_json_format(
+        int exit_code, const char *result, uint64_t finished_at_usec, bool oom_killed, char **ret);

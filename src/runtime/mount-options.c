@@ -75,6 +75,10 @@ int mount_options_parse(char *const *options, MountOptions *ret) {
                         o.recursive = o.recursive || streq(opt, "rbind");
                         continue;
                 }
+                if (streq(opt, "idmap")) {
+                        o.idmap = true;
+                        continue;
+                }
                 for (size_t j = 0; j < ELEMENTSOF(flag_table) && !known; j++)
                         if (streq(opt, flag_table[j].name)) {
                                 if (flag_table[j].clear)

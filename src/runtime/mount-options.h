@@ -9,6 +9,7 @@ typedef struct MountOptions {
         unsigned long flags;
         char *data; /* NULL when empty */
         bool bind, recursive;
+        bool idmap; /* "idmap": through the container's user namespace (userns.h) */
 } MountOptions;
 
 int mount_options_parse(char *const *options, MountOptions *ret);

@@ -22,6 +22,7 @@ static const struct {
         {"ipc", CLONE_NEWIPC},
         {"network", CLONE_NEWNET},
         {"cgroup", CLONE_NEWCGROUP},
+        {"user", CLONE_NEWUSER},
 };
 
 int namespace_flag_from_string(const char *s) {
@@ -40,6 +41,7 @@ RuntimeSpec *runtime_spec_free(RuntimeSpec *s) {
         free(s->additional_gids);
         free(s->root_path);
         free(s->hostname);
+        free(s->netns_path);
         for (size_t i = 0; i < s->n_mounts; i++) {
                 free(s->mounts[i].destination);
                 free(s->mounts[i].type);
@@ -55,6 +57,9 @@ RuntimeSpec *runtime_spec_free(RuntimeSpec *s) {
         free(s->name_annotation);
         free(s->run_dir_annotation);
         free(s->seccomp_digest_annotation);
+        strv_free(s->group_add_annotation);
+        runtime_spec_host_done(s);
+        runtime_spec_userns_done(s);
         free(s);
         return NULL;
 }
@@ -330,6 +335,9 @@ static int parse_process(const cJSON *root, RuntimeSpec *s, char **error) {
         r = parse_capabilities(process, s, error);
         if (r < 0)
                 return r;
+        r = runtime_spec_parse_rlimits(process, s, error);
+        if (r < 0)
+                return r;
 
         return parse_user(process, s, error);
 }
@@ -492,17 +500,41 @@ static int parse_linux(const cJSON *root, RuntimeSpec *s, char **error) {
                                 "linux.namespaces[%zu].type: \"%.64s\" is not supported",
                                 i,
                                 type);
-                if (cJSON_GetObjectItemCaseSensitive(e, "path"))
-                        return error_set(
-                                error,
-                                -EINVAL,
-                                "linux.namespaces[%zu].path: joining a namespace is not supported",
-                                i);
-                s->namespace_flags |= flag;
+                if (cJSON_GetObjectItemCaseSensitive(e, "path")) {
+                        const char *path = json_get_string(e, "path");
+
+                        /* Only the network namespace is joined: berth-network makes it. */
+                        if (flag != CLONE_NEWNET)
+                                return error_set(
+                                        error,
+                                        -EINVAL,
+                                        "linux.namespaces[%zu].path: joining a namespace is not supported",
+                                        i);
+                        if (!path || !path_valid(path) || s->netns_path)
+                                return error_set(
+                                        error,
+                                        -EINVAL,
+                                        "linux.namespaces[%zu].path: must be an absolute path without "
+                                        "\"..\"",
+                                        i);
+                        s->netns_path = strdup(path);
+                        if (!s->netns_path)
+                                return -ENOMEM;
+                } else
+                        s->namespace_flags |= flag;
                 i++;
         }
 
         r = parse_seccomp(o, s, error);
+        if (r < 0)
+                return r;
+        r = runtime_spec_parse_id_mappings(o, s, error);
+        if (r < 0)
+                return r;
+        r = runtime_spec_parse_sysctl(o, s, error);
+        if (r < 0)
+                return r;
+        r = runtime_spec_parse_devices(o, s, error);
         if (r < 0)
                 return r;
         r = get_strv(
@@ -529,8 +561,32 @@ static int parse_linux(const cJSON *root, RuntimeSpec *s, char **error) {
                 error);
 }
 
+/* "org.berth.group-add": "users,1234", comma-separated as in /etc/group. */
+static int parse_group_add(const cJSON *annotations, RuntimeSpec *s, char **error) {
+        _cleanup_free_ char *text = NULL;
+        char *save = NULL;
+        int r;
+
+        r = get_string(annotations, "org.berth.group-add", "annotations.", false, &text, error);
+        if (r < 0 || !text)
+                return r;
+        for (char *g = strtok_r(text, ",", &save); g; g = strtok_r(NULL, ",", &save)) {
+                if (strv_length(s->group_add_annotation) >= RUNTIME_SPEC_MAX_GIDS || strlen(g) > 256 ||
+                    strchr(g, ':') || strchr(g, '\n'))
+                        return error_set(
+                                error,
+                                -EINVAL,
+                                "annotations.org.berth.group-add: at most %u names or ids of 1…256 "
+                                "characters",
+                                RUNTIME_SPEC_MAX_GIDS);
+                if (strv_extend(&s->group_add_annotation, g) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
 static int parse_annotations(const cJSON *root, RuntimeSpec *s, char **error) {
-        _cleanup_free_ char *open_stdin = NULL;
+        _cleanup_free_ char *open_stdin = NULL, *init = NULL;
         const cJSON *o;
         bool ok;
         int r;
@@ -580,7 +636,14 @@ static int parse_annotations(const cJSON *root, RuntimeSpec *s, char **error) {
                 return error_set(
                         error, -EINVAL, "annotations.org.berth.open-stdin: must be \"true\" or \"false\"");
         s->open_stdin = streq_ptr(open_stdin, "true");
-        return 0;
+        r = get_string(o, "org.berth.init", "annotations.", false, &init, error);
+        if (r < 0)
+                return r;
+        if (init && !streq(init, "true") && !streq(init, "false"))
+                return error_set(
+                        error, -EINVAL, "annotations.org.berth.init: must be \"true\" or \"false\"");
+        s->init = streq_ptr(init, "true");
+        return parse_group_add(o, s, error);
 }
 
 int runtime_spec_parse(const char *text, size_t size, RuntimeSpec **ret, char **ret_error) {
@@ -611,6 +674,8 @@ int runtime_spec_parse(const char *text, size_t size, RuntimeSpec **ret, char **
                         r = parse_linux(root, s, &error);
                 if (r >= 0)
                         r = parse_annotations(root, s, &error);
+                if (r >= 0)
+                        r = runtime_spec_check_userns(s, &error);
         }
         if (r < 0) {
                 if (ret_error)

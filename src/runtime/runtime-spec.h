@@ -6,7 +6,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "runtime-spec-host.h"
 #include "seccomp-profile.h"
+#include "userns-spec.h"
 
 /* The subset of the OCI runtime spec (config.json) that berth uses, parsed strictly: a config that does
  * not have the shape we expect is refused with a message naming the field, never half-applied. */
@@ -35,7 +37,7 @@ typedef struct RuntimeCapabilities {
         uint64_t bounding, effective, permitted, inheritable, ambient;
 } RuntimeCapabilities;
 
-typedef struct RuntimeSpec {
+struct RuntimeSpec {
         char **args;
         char **env;
         char *cwd;
@@ -47,6 +49,8 @@ typedef struct RuntimeSpec {
         bool has_capabilities; /* without process.capabilities the process keeps the runtime's */
         RuntimeCapabilities capabilities;
         bool no_new_privileges;
+        RuntimeRlimit *rlimits; /* process.rlimits (runtime-spec-host.h) */
+        size_t n_rlimits;
 
         char *root_path;
         bool root_readonly;
@@ -56,17 +60,25 @@ typedef struct RuntimeSpec {
         size_t n_mounts;
 
         int namespace_flags; /* CLONE_NEW* */
+        char *netns_path;    /* the "network" namespace's "path": joined, not created (CLONE_NEWNET unset) */
         char **masked_paths;
         char **readonly_paths;
+        IdMap uid_map, gid_map;  /* linux.uidMappings, gidMappings (userns-spec.h) */
         SeccompProfile *seccomp; /* linux.seccomp; NULL: none */
         char *seccomp_text;      /* linux.seccomp as compact JSON, for seccomp-cache.h */
+        RuntimeSysctl *sysctls;  /* linux.sysctl */
+        size_t n_sysctls;
+        RuntimeDevice *devices; /* linux.devices */
+        size_t n_devices;
 
         char *user_annotation;    /* "org.berth.user", NULL when absent */
         char *name_annotation;    /* "org.berth.name", NULL when absent */
         char *run_dir_annotation; /* "org.berth.run-dir": where attach.sock goes; NULL: no attach socket */
         char *seccomp_digest_annotation; /* "org.berth.seccomp-digest": names linux.seccomp in the cache */
-        bool open_stdin; /* "org.berth.open-stdin": "true" keeps a stdin for attach clients */
-} RuntimeSpec;
+        bool open_stdin;             /* "org.berth.open-stdin": "true" keeps a stdin for attach clients */
+        char **group_add_annotation; /* "org.berth.group-add": groups (names or ids) for every process */
+        bool init; /* "org.berth.init": "true" keeps a reaper as PID 1 (docker run --init) */
+};
 
 RuntimeSpec *runtime_spec_free(RuntimeSpec *s);
 static inline void runtime_spec_freep(RuntimeSpec **s) {

@@ -226,3 +226,27 @@ finish:
         user_creds_done(&c);
         return r;
 }
+
+int user_add_groups(char *const *groups, const char *group, UserCreds *c, char **ret_error) {
+        for (char *const *g = groups; g && *g; g++) {
+                GroupMatch gm = {.name = *g};
+                uint32_t id;
+                int r;
+
+                r = foreach_entry(group, 4, group_match_name, &gm);
+                if (r < 0)
+                        return r;
+                if (!gm.found) {
+                        if (parse_id(*g, &id) < 0)
+                                return set_error(
+                                        ret_error,
+                                        "Unable to find group %s: no matching entries in group file",
+                                        *g);
+                        gm.gid = id;
+                }
+                if (c->n_groups >= USER_MAX_GROUPS)
+                        return set_error(ret_error, "more than %u supplementary groups", USER_MAX_GROUPS);
+                c->groups[c->n_groups++] = gm.gid;
+        }
+        return 0;
+}

@@ -24,3 +24,7 @@ int user_spec_split(const char *spec, char **ret_user, char **ret_group);
 
 /* passwd/group may be NULL (no such file). On failure ret_error gets Docker's message. */
 int user_resolve(const char *spec, const char *passwd, const char *group, UserCreds *ret, char **ret_error);
+
+/* Docker's --group-add: each of groups (a name from the group text or a numeric id) is appended to
+ * c->groups. On failure ret_error gets Docker's message ("Unable to find group NAME: …"). */
+int user_add_groups(char *const *groups, const char *group, UserCreds *c, char **ret_error);

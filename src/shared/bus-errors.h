@@ -8,6 +8,8 @@
 
 #define BERTH_ERROR_NO_SUCH_CONTAINER "org.berth.berth1.NoSuchContainer"
 #define BERTH_ERROR_NO_SUCH_IMAGE "org.berth.berth1.NoSuchImage"
+#define BERTH_ERROR_NO_SUCH_VOLUME "org.berth.berth1.NoSuchVolume"
+#define BERTH_ERROR_NO_SUCH_NETWORK "org.berth.berth1.NoSuchNetwork"
 #define BERTH_ERROR_NAME_IN_USE "org.berth.berth1.NameInUse"
 #define BERTH_ERROR_CONTAINER_RUNNING "org.berth.berth1.ContainerRunning"
 #define BERTH_ERROR_CONTAINER_NOT_RUNNING "org.berth.berth1.ContainerNotRunning"

@@ -8,9 +8,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "device-spec.h"
 #include "log.h"
 #include "parse-flags.h"
+#include "parse-size.h"
 #include "strv.h"
+#include "sysctl-spec.h"
+#include "ulimit-spec.h"
 
 #define MAX_ARGS 64
 
@@ -58,8 +62,27 @@ static void check_signal(const char *s) {
                 abort();
 }
 
+/* The value parsers of --device, --ulimit, --sysctl and --shm-size, which read no files: any argument. */
+static void check_host_specs(const char *s) {
+        _cleanup_(device_spec_done) DeviceSpec d = {};
+        _cleanup_free_ char *key = NULL, *value = NULL, *error = NULL;
+        UlimitSpec u;
+        uint64_t size;
+
+        if (device_spec_parse(s, &d, NULL) >= 0 &&
+            (d.path_on_host[0] != '/' || d.path_in_container[0] != '/' ||
+             !device_permissions_valid(d.permissions)))
+                abort();
+        if (ulimit_spec_parse(s, &u, &error) >= 0 &&
+            (u.soft > u.hard || !ulimit_resource_to_name(u.resource)))
+                abort();
+        if (sysctl_spec_parse(s, &key, &value, NULL) >= 0 && !sysctl_key_namespaced(key))
+                abort();
+        (void)parse_size(s, &size);
+}
+
 /* The input is an argv, its arguments separated by NUL bytes; the first names the verb (create, or any
- * other word for run). Each argument is also given to the signal and duration parsers. */
+ * other word for run). Each argument is also given to the signal, duration and host-spec parsers. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         _cleanup_(run_options_done) RunOptions o = {};
         _cleanup_free_ char *buf = NULL;
@@ -73,6 +96,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 return 0;
         memcpy(buf, data, size);
         buf[size] = 0;
+        for (char *p = buf; p <= buf + size; p += strlen(p) + 1)
+                check_host_specs(p);
         for (char *p = buf; p <= buf + size && argc < MAX_ARGS; p += strlen(p) + 1) {
                 if (strchr(p, '/'))
                         return 0;

@@ -83,6 +83,9 @@ start_exec_loop() {
         [[ $main != 0 ]]
         run grep -qx "$main" /sys/fs/cgroup/freezer/berth.slice/berth-xc.service/cgroup.procs
         assert_status 1
+        # stop-post (in the unit's .control subgroup) removes the container's freezer cgroup.
+        "$BERTH" stop -t 1 xc >/dev/null
+        [[ ! -d /sys/fs/cgroup/freezer/berth.slice/berth-xc.service ]]
 }
 
 @test "exec into a paused container: Docker's error, exit 1; after unpause it works" {

@@ -64,14 +64,15 @@ wait_for() {
         done
 }
 
-# Removes every container berthd knows, then any container unit left behind
-# (a test that failed half-way must not spill into the next one).
+# Removes every container berthd knows (with their anonymous volumes), then any
+# container unit left behind (a test that failed half-way must not spill into
+# the next one).
 berth_remove_all_containers() {
         local ids
         ids=$("$BERTH" ps -aq --no-trunc 2>/dev/null) || ids=$("$BERTH" ps -aq 2>/dev/null) || ids=""
         if [[ -n $ids ]]; then
                 # shellcheck disable=SC2086 # one id per word
-                "$BERTH" rm -f $ids >/dev/null 2>&1 || true
+                "$BERTH" rm -fv $ids >/dev/null 2>&1 || true
         fi
         systemctl stop 'berth-*.service' >/dev/null 2>&1 || true
         systemctl reset-failed 'berth-*.service' >/dev/null 2>&1 || true

@@ -211,9 +211,15 @@ static void test_disk_usage_summary(void **state) {
                 {.size_rw = 4096, .active = true},
                 {.size_rw = 12288, .active = false},
         };
+        /* Three volumes: two in use, one (8 kB) not. */
+        const DiskUsageVolume volumes[] = {
+                {.size = 4096, .links = 1},
+                {.size = 8192, .links = 0},
+                {.size = 4096, .links = 2},
+        };
         cJSON *rows;
 
-        rows = disk_usage_summary(3000000, images, 2, containers, 2);
+        rows = disk_usage_summary(3000000, images, 2, containers, 2, volumes, 3);
         assert_non_null(rows);
         assert_int_equal(cJSON_GetArraySize(rows), 4);
         assert_string_equal(row_value(rows, 0, "Type"), "Images");
@@ -228,14 +234,16 @@ static void test_disk_usage_summary(void **state) {
         assert_string_equal(row_value(rows, 1, "Size"), "16.4kB");
         assert_string_equal(row_value(rows, 1, "Reclaimable"), "12.3kB (75%)");
         assert_string_equal(row_value(rows, 2, "Type"), "Local Volumes");
-        assert_string_equal(row_value(rows, 2, "Size"), "0B");
-        assert_string_equal(row_value(rows, 2, "Reclaimable"), "0B");
+        assert_string_equal(row_value(rows, 2, "TotalCount"), "3");
+        assert_string_equal(row_value(rows, 2, "Active"), "2");
+        assert_string_equal(row_value(rows, 2, "Size"), "16.4kB");
+        assert_string_equal(row_value(rows, 2, "Reclaimable"), "8.19kB (50%)");
         assert_string_equal(row_value(rows, 3, "Type"), "Build Cache");
         assert_string_equal(row_value(rows, 3, "TotalCount"), "0");
         cJSON_Delete(rows);
 
         /* Nothing at all. */
-        rows = disk_usage_summary(0, NULL, 0, NULL, 0);
+        rows = disk_usage_summary(0, NULL, 0, NULL, 0, NULL, 0);
         assert_non_null(rows);
         assert_string_equal(row_value(rows, 0, "Size"), "0B");
         assert_string_equal(row_value(rows, 0, "Reclaimable"), "0B");

@@ -49,6 +49,9 @@ static void test_flags(void **state) {
                       "--security-opt",
                       "seccomp:builtin",
                       "--security-opt=apparmor=unconfined",
+                      "--userns",
+                      "host",
+                      "--userns=auto:size=1000",
                       "busybox",
                       NULL),
                 0);
@@ -65,6 +68,8 @@ static void test_flags(void **state) {
         assert_string_equal(o.security.security_opt[1], "seccomp=unconfined");
         assert_string_equal(o.security.security_opt[2], "seccomp:builtin");
         assert_string_equal(o.security.security_opt[3], "apparmor=unconfined");
+        /* The last --userns counts. */
+        assert_string_equal(o.security.userns, "auto:size=1000");
 }
 
 static void test_seccomp_file(void **state) {

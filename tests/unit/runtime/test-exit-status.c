@@ -74,11 +74,14 @@ static void test_service_env(void **state) {
 static void test_exit_json(void **state) {
         char *s = NULL;
 
-        assert_int_equal(exit_json_format(137, "timeout", UINT64_C(1796000000123456), &s), 0);
-        assert_string_equal(s, "{\"ExitCode\":137,\"Result\":\"timeout\",\"FinishedAt\":1796000000123456}");
+        assert_int_equal(exit_json_format(137, "timeout", UINT64_C(1796000000123456), true, &s), 0);
+        assert_string_equal(
+                s,
+                "{\"ExitCode\":137,\"Result\":\"timeout\",\"FinishedAt\":1796000000123456,\"OOMKilled\":"
+                "true}");
         free(s);
-        assert_int_equal(exit_json_format(0, NULL, 1, &s), 0);
-        assert_string_equal(s, "{\"ExitCode\":0,\"Result\":\"\",\"FinishedAt\":1}");
+        assert_int_equal(exit_json_format(0, NULL, 1, false, &s), 0);
+        assert_string_equal(s, "{\"ExitCode\":0,\"Result\":\"\",\"FinishedAt\":1,\"OOMKilled\":false}");
         free(s);
 }
 

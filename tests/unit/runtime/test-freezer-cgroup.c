@@ -27,6 +27,22 @@ static void test_hybrid(void **state) {
         assert_string_equal(freezer, "/");
 }
 
+static void test_control_subgroup(void **state) {
+        _cleanup_free_ char *unit = NULL, *freezer = NULL;
+
+        /* ExecStopPost= of a delegated unit: in its .control subgroup, whose parent is the unit's. */
+        assert_int_equal(
+                cgroup_paths_parse(
+                        "12:freezer:/berth.slice/berth-web.service\n"
+                        "1:name=systemd:/berth.slice/berth-web.service/.control\n"
+                        "0::/berth.slice/berth-web.service/.control\n",
+                        &unit,
+                        &freezer),
+                0);
+        assert_string_equal(unit, "/berth.slice/berth-web.service");
+        assert_string_equal(freezer, "/berth.slice/berth-web.service");
+}
+
 static void test_unified_only(void **state) {
         _cleanup_free_ char *unit = NULL, *freezer = NULL;
 
@@ -48,6 +64,7 @@ static void test_garbage(void **state) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_hybrid),
+                cmocka_unit_test(test_control_subgroup),
                 cmocka_unit_test(test_unified_only),
                 cmocka_unit_test(test_garbage),
         };

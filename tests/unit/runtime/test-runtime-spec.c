@@ -80,6 +80,19 @@ static void test_good(void **state) {
         runtime_spec_free(s);
 }
 
+static void test_network_namespace_path(void **state) {
+        const char *j = "{\"ociVersion\":\"1.0.0\",\"process\":{\"args\":[\"true\"],\"cwd\":\"/\"},"
+                        "\"root\":{\"path\":\"/r\"},\"linux\":{\"namespaces\":[{\"type\":\"pid\"},"
+                        "{\"type\":\"network\",\"path\":\"/run/berth/netns/abc\"}]}}";
+        RuntimeSpec *s = NULL;
+
+        assert_int_equal(runtime_spec_parse(j, strlen(j), &s, NULL), 0);
+        /* Joined, not created. */
+        assert_int_equal(s->namespace_flags, CLONE_NEWPID);
+        assert_string_equal(s->netns_path, "/run/berth/netns/abc");
+        runtime_spec_free(s);
+}
+
 static void test_minimal(void **state) {
         const char *j = "{\"ociVersion\":\"1.0.0\",\"process\":{\"args\":[\"true\"],\"cwd\":\"/"
                         "\"},\"root\":{\"path\":\"/r\"}}";
@@ -132,10 +145,17 @@ static void test_bad(void **state) {
         expect_bad("\"uid\":1000", "\"uid\":1.5", "process.user.uid");
         expect_bad("\"gid\":100", "\"gid\":\"100\"", "process.user.gid");
         expect_bad("[5,6]", "[5,\"x\"]", "additionalGids[1]");
-        expect_bad("{\"type\":\"network\"}", "{\"type\":\"user\"}", "\"user\" is not supported");
+        expect_bad("{\"type\":\"network\"}", "{\"type\":\"time\"}", "\"time\" is not supported");
+        expect_bad("{\"type\":\"network\"}", "{\"type\":\"user\"}", "a user namespace needs both");
         expect_bad("{\"type\":\"network\"}", "{\"type\":\"bogus\"}", "linux.namespaces[2].type");
+        /* Only a network namespace is joined (berth-network makes it), at an absolute path. */
+        expect_bad("{\"type\":\"pid\"}", "{\"type\":\"pid\",\"path\":\"/proc/1/ns/pid\"}", "joining");
         expect_bad(
-                "{\"type\":\"network\"}", "{\"type\":\"network\",\"path\":\"/proc/1/ns/net\"}", "joining");
+                "{\"type\":\"network\"}",
+                "{\"type\":\"network\",\"path\":\"netns/x\"}",
+                "linux.namespaces[2].path");
+        expect_bad(
+                "{\"type\":\"network\"}", "{\"type\":\"network\",\"path\":7}", "linux.namespaces[2].path");
         expect_bad("{\"type\":\"network\"}", "{}", "linux.namespaces[2].type: missing");
         expect_bad("\"destination\":\"/proc\"", "\"destination\":\"proc\"", "mounts[1].destination");
         expect_bad("\"destination\":\"/proc\"", "\"destination\":\"/../proc\"", "mounts[1].destination");
@@ -280,7 +300,8 @@ static void test_namespace_table(void **state) {
         assert_int_equal(namespace_flag_from_string("cgroup"), CLONE_NEWCGROUP);
         assert_int_equal(namespace_flag_from_string("ipc"), CLONE_NEWIPC);
         assert_int_equal(namespace_flag_from_string("uts"), CLONE_NEWUTS);
-        assert_int_equal(namespace_flag_from_string("user"), 0);
+        assert_int_equal(namespace_flag_from_string("user"), CLONE_NEWUSER);
+        assert_int_equal(namespace_flag_from_string("time"), 0);
         assert_int_equal(namespace_flag_from_string(""), 0);
 }
 
@@ -288,6 +309,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_good),
                 cmocka_unit_test(test_minimal),
+                cmocka_unit_test(test_network_namespace_path),
                 cmocka_unit_test(test_bad),
                 cmocka_unit_test(test_not_json),
                 cmocka_unit_test(test_huge_args),

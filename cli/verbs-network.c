@@ -1,0 +1,485 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "bus-errors.h"
+#include "bus-util.h"
+#include "container-ports.h"
+#include "json-util.h"
+#include "log.h"
+#include "output.h"
+#include "parse-flags.h"
+#include "prune.h"
+#include "strv.h"
+#include "verbs.h"
+
+int verb_port(int argc, char *argv[]) {
+        static const struct option options[] = {
+                {"help", no_argument, NULL, 'H'},
+                {},
+        };
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_free_ char *path = NULL, *out = NULL;
+        _cleanup_free_ PortMapping *ports = NULL;
+        const char *filter;
+        size_t n = 0;
+        int c, r;
+
+        optind = 0;
+        while ((c = next_option(argc, argv, "+", options)) >= 0)
+                switch (c) {
+                case 'H':
+                        printf("Usage:  berth port CONTAINER [PRIVATE_PORT[/PROTO]]\n\n"
+                               "List port mappings or a specific mapping for the container\n");
+                        return EXIT_SUCCESS;
+                default:
+                        return EXIT_BERTH_ERROR;
+                }
+        if (require_args(argc, argv, 1, false, "CONTAINER [PRIVATE_PORT[/PROTO]]") < 0 || argc - optind > 2)
+                return EXIT_FAILURE;
+        filter = argc - optind == 2 ? argv[optind + 1] : NULL;
+        if (berth_bus_open(&bus) < 0)
+                return EXIT_FAILURE;
+
+        r = bus_get_container(bus, argv[optind], &error, &path);
+        if (r >= 0)
+                r = container_ports_fetch(bus, path, &ports, &n);
+        if (r < 0)
+                return bus_log_call_error("", &error, r), EXIT_FAILURE;
+
+        r = ports_format_port_verb(ports, n, filter, &out);
+        if (r == -ENOENT || r == -EINVAL) {
+                _cleanup_free_ char *key = NULL;
+
+                /* Docker names the port with its protocol. */
+                if (asprintf(&key, "%s%s", filter, strchr(filter, '/') ? "" : "/tcp") < 0)
+                        return log_oom(), EXIT_FAILURE;
+                return log_error("Error: No public port '%s' published for %s", key, argv[optind]),
+                       EXIT_FAILURE;
+        }
+        if (r < 0)
+                return log_oom(), EXIT_FAILURE;
+        fputs(out, stdout);
+        return EXIT_SUCCESS;
+}
+
+/* berth network …: user networks over Manager.CreateNetwork, ListNetworks, GetNetwork, RemoveNetwork and
+ * PruneNetworks. */
+
+int verb_network_create(int argc, char *argv[]) {
+        static const struct option options[] = {
+                {"driver", required_argument, NULL, 'd'},
+                {"subnet", required_argument, NULL, 'S'},
+                {"gateway", required_argument, NULL, 'G'},
+                {"help", no_argument, NULL, 'H'},
+                {},
+        };
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_free_ char *id = NULL;
+        const char *driver = NULL, *subnet = NULL, *gateway = NULL, *path;
+        int c, r;
+
+        optind = 0;
+        while ((c = next_option(argc, argv, "+d:", options)) >= 0)
+                switch (c) {
+                case 'd':
+                        driver = optarg;
+                        break;
+                case 'S':
+                        subnet = optarg;
+                        break;
+                case 'G':
+                        gateway = optarg;
+                        break;
+                case 'H':
+                        printf("Usage:  berth network create [OPTIONS] NETWORK\n\nCreate a network\n\n"
+                               "Options:\n"
+                               "  -d, --driver string    Driver to manage the Network (default \"bridge\")\n"
+                               "      --gateway string   IPv4 Gateway for the master subnet\n"
+                               "      --subnet string    Subnet in CIDR format that represents a network "
+                               "segment\n");
+                        return EXIT_SUCCESS;
+                default:
+                        return EXIT_BERTH_ERROR;
+                }
+        if (require_args(argc, argv, 1, true, "[OPTIONS] NETWORK") < 0)
+                return EXIT_FAILURE;
+        if (berth_bus_open(&bus) < 0)
+                return EXIT_FAILURE;
+        r = sd_bus_message_new_method_call(
+                bus, &m, BERTH_BUS_NAME, BERTH_MANAGER_PATH, BERTH_MANAGER_IFACE, "CreateNetwork");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", argv[optind]);
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'a', "{sv}");
+        if (r >= 0 && driver)
+                r = sd_bus_message_append(m, "{sv}", "Driver", "s", driver);
+        if (r >= 0 && subnet)
+                r = sd_bus_message_append(m, "{sv}", "Subnet", "s", subnet);
+        if (r >= 0 && gateway)
+                r = sd_bus_message_append(m, "{sv}", "Gateway", "s", gateway);
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        if (r < 0)
+                return log_oom(), EXIT_FAILURE;
+        r = sd_bus_call(bus, m, 0, &error, &reply);
+        if (r >= 0)
+                r = sd_bus_message_read(reply, "o", &path);
+        if (r >= 0)
+                r = sd_bus_get_property_string(
+                        bus, BERTH_BUS_NAME, path, "org.berth.berth1.Network", "Id", &error, &id);
+        if (r < 0)
+                return bus_log_call_error("", &error, r), EXIT_FAILURE;
+        puts(id);
+        return EXIT_SUCCESS;
+}
+
+static int network_rows(sd_bus *bus, cJSON **ret) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_json_ cJSON *rows = cJSON_CreateArray();
+        const char *name, *id, *driver, *subnet, *gateway, *scope, *path;
+        uint64_t created;
+        int r;
+
+        if (!rows)
+                return log_oom();
+        r = bus_call(bus, BERTH_MANAGER_PATH, BERTH_MANAGER_IFACE, "ListNetworks", 0, &error, &reply, NULL);
+        if (r < 0)
+                return bus_log_call_error("", &error, r), r;
+        r = sd_bus_message_enter_container(reply, 'a', "(ssssstso)");
+        while (r >= 0 && (r = sd_bus_message_read(
+                                  reply,
+                                  "(ssssstso)",
+                                  &name,
+                                  &id,
+                                  &driver,
+                                  &subnet,
+                                  &gateway,
+                                  &created,
+                                  &scope,
+                                  &path)) > 0) {
+                cJSON *o = cJSON_CreateObject();
+                char t[FORMAT_BUF];
+
+                if (!o)
+                        return log_oom();
+                cJSON_AddItemToArray(rows, o);
+                if (!cJSON_AddStringToObject(o, "ID", id) || !cJSON_AddStringToObject(o, "Name", name) ||
+                    !cJSON_AddStringToObject(o, "Driver", driver) ||
+                    !cJSON_AddStringToObject(o, "Scope", scope) ||
+                    !cJSON_AddStringToObject(o, "Subnet", subnet) ||
+                    !cJSON_AddStringToObject(o, "Gateway", gateway) ||
+                    !cJSON_AddStringToObject(o, "CreatedAt", format_go_time(t, created)) ||
+                    !cJSON_AddStringToObject(o, "IPv6", "false") ||
+                    !cJSON_AddStringToObject(o, "Internal", "false") ||
+                    !cJSON_AddStringToObject(o, "Labels", ""))
+                        return log_oom();
+        }
+        if (r < 0)
+                return log_error_errno(r, "Failed to read the networks: %m");
+        *ret = TAKE_PTR(rows);
+        return 0;
+}
+
+static const Column network_columns[] = {
+        {"ID", "NETWORK ID", true},
+        {"Name", "NAME", true},
+        {"Driver", "DRIVER", true},
+        {"Scope", "SCOPE", true},
+        {"IPv6", "IPV6", false},
+        {"Internal", "INTERNAL", false},
+        {"Labels", "LABELS", false},
+        {"CreatedAt", "CREATED AT", false},
+};
+
+int verb_network_ls(int argc, char *argv[]) {
+        static const struct option options[] = {
+                {"quiet", no_argument, NULL, 'q'},
+                {"no-trunc", no_argument, NULL, 'N'},
+                {"format", required_argument, NULL, 'F'},
+                {"help", no_argument, NULL, 'H'},
+                {},
+        };
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_json_ cJSON *rows = NULL;
+        _cleanup_free_ char *body = NULL;
+        const char *format_arg = NULL;
+        bool quiet = false, trunc = true;
+        OutputFormat format;
+        cJSON *o;
+        int c;
+
+        optind = 0;
+        while ((c = next_option(argc, argv, "+q", options)) >= 0)
+                switch (c) {
+                case 'q':
+                        quiet = true;
+                        break;
+                case 'N':
+                        trunc = false;
+                        break;
+                case 'F':
+                        format_arg = optarg;
+                        break;
+                case 'H':
+                        printf("Usage:  berth network ls [OPTIONS]\n\nList networks\n\nAliases:\n  ls, "
+                               "list\n\n"
+                               "Options:\n"
+                               "      --format string   Format output: table, json, or a template\n"
+                               "      --no-trunc        Do not truncate the output\n"
+                               "  -q, --quiet           Only display network IDs\n");
+                        return EXIT_SUCCESS;
+                default:
+                        return EXIT_BERTH_ERROR;
+                }
+        if (optind < argc)
+                return log_error("\"berth network ls\" accepts no arguments."), EXIT_FAILURE;
+        if (output_format_parse(format_arg, &format, &body) < 0)
+                return log_oom(), EXIT_FAILURE;
+        if (berth_bus_open(&bus) < 0 || network_rows(bus, &rows) < 0)
+                return EXIT_FAILURE;
+        if (trunc)
+                cJSON_ArrayForEach (o, rows)
+                        cJSON_GetObjectItem(o, "ID")->valuestring[12] = 0;
+        if (quiet) {
+                cJSON_ArrayForEach (o, rows)
+                        puts(json_get_string(o, "ID"));
+                return EXIT_SUCCESS;
+        }
+        return print_formatted_rows(rows, format, body, network_columns, ELEMENTSOF(network_columns)) < 0
+                       ? EXIT_FAILURE
+                       : EXIT_SUCCESS;
+}
+
+/* Docker's shape of `network inspect`. */
+static int network_inspect_json(sd_bus *bus, const char *path, sd_bus_error *error, cJSON **ret) {
+        _cleanup_json_ cJSON *p = NULL, *o = NULL;
+        cJSON *ipam, *config, *containers, *ids, *e;
+        char t[FORMAT_BUF];
+        int r;
+
+        r = bus_get_all_properties(bus, path, "org.berth.berth1.Network", error, &p);
+        if (r < 0)
+                return r;
+        o = cJSON_CreateObject();
+        if (!o)
+                return -ENOMEM;
+        cJSON_AddStringToObject(o, "Name", json_get_string(p, "Name") ?: "");
+        cJSON_AddStringToObject(o, "Id", json_get_string(p, "Id") ?: "");
+        cJSON_AddStringToObject(
+                o, "Created", format_rfc3339nano(t, (uint64_t)json_get_integer(p, "Created", 0)));
+        cJSON_AddStringToObject(o, "Scope", json_get_string(p, "Scope") ?: "local");
+        cJSON_AddStringToObject(o, "Driver", json_get_string(p, "Driver") ?: "");
+        cJSON_AddBoolToObject(o, "EnableIPv6", false);
+        ipam = cJSON_AddObjectToObject(o, "IPAM");
+        if (!ipam)
+                return -ENOMEM;
+        cJSON_AddStringToObject(ipam, "Driver", "default");
+        cJSON_AddNullToObject(ipam, "Options");
+        config = cJSON_AddArrayToObject(ipam, "Config");
+        if (!config)
+                return -ENOMEM;
+        if (!isempty(json_get_string(p, "Subnet"))) {
+                e = cJSON_CreateObject();
+                if (!e)
+                        return -ENOMEM;
+                cJSON_AddItemToArray(config, e);
+                cJSON_AddStringToObject(e, "Subnet", json_get_string(p, "Subnet"));
+                cJSON_AddStringToObject(e, "Gateway", json_get_string(p, "Gateway") ?: "");
+        }
+        cJSON_AddBoolToObject(o, "Internal", false);
+        cJSON_AddBoolToObject(o, "Attachable", false);
+        containers = cJSON_AddObjectToObject(o, "Containers");
+        if (!containers)
+                return -ENOMEM;
+        ids = cJSON_GetObjectItemCaseSensitive(p, "Containers");
+        cJSON_ArrayForEach (e, ids)
+                if (cJSON_IsString(e) && !cJSON_AddObjectToObject(containers, e->valuestring))
+                        return -ENOMEM;
+        cJSON_AddItemToObject(o, "Options", cJSON_CreateObject());
+        cJSON_AddItemToObject(o, "Labels", cJSON_CreateObject());
+        *ret = TAKE_PTR(o);
+        return 0;
+}
+
+static int network_get(sd_bus *bus, const char *name, sd_bus_error *error, char **ret_path) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        const char *path;
+        int r;
+
+        r = bus_call(
+                bus, BERTH_MANAGER_PATH, BERTH_MANAGER_IFACE, "GetNetwork", 0, error, &reply, "s", name);
+        if (r >= 0)
+                r = sd_bus_message_read(reply, "o", &path);
+        if (r < 0)
+                return r;
+        *ret_path = strdup(path);
+        return *ret_path ? 0 : -ENOMEM;
+}
+
+int verb_network_inspect(int argc, char *argv[]) {
+        static const struct option options[] = {
+                {"format", required_argument, NULL, 'f'},
+                {"help", no_argument, NULL, 'H'},
+                {},
+        };
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_json_ cJSON *array = cJSON_CreateArray();
+        _cleanup_free_ char *body = NULL;
+        const char *format_arg = NULL;
+        OutputFormat format;
+        int c, r, status = EXIT_SUCCESS;
+        cJSON *o;
+
+        optind = 0;
+        while ((c = next_option(argc, argv, "+f:", options)) >= 0)
+                switch (c) {
+                case 'f':
+                        format_arg = optarg;
+                        break;
+                case 'H':
+                        printf("Usage:  berth network inspect [OPTIONS] NETWORK [NETWORK...]\n\n"
+                               "Display detailed information on one or more networks\n\n"
+                               "Options:\n  -f, --format string   Format the output using the given Go "
+                               "template\n");
+                        return EXIT_SUCCESS;
+                default:
+                        return EXIT_BERTH_ERROR;
+                }
+        if (!array)
+                return log_oom(), EXIT_FAILURE;
+        if (require_args(argc, argv, 1, false, "[OPTIONS] NETWORK [NETWORK...]") < 0)
+                return EXIT_FAILURE;
+        if (output_format_parse(format_arg, &format, &body) < 0)
+                return log_oom(), EXIT_FAILURE;
+        if (berth_bus_open(&bus) < 0)
+                return EXIT_FAILURE;
+        for (int i = optind; i < argc; i++) {
+                _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+                _cleanup_free_ char *path = NULL;
+
+                o = NULL;
+                r = network_get(bus, argv[i], &error, &path);
+                if (r >= 0)
+                        r = network_inspect_json(bus, path, &error, &o);
+                if (r < 0) {
+                        if (sd_bus_error_has_name(&error, BERTH_ERROR_NO_SUCH_NETWORK))
+                                log_error("Error: No such network: %s", argv[i]);
+                        else
+                                bus_log_call_error("", &error, r);
+                        status = EXIT_FAILURE;
+                        continue;
+                }
+                cJSON_AddItemToArray(array, o);
+        }
+        if (format == OUTPUT_TEMPLATE || format == OUTPUT_TABLE_TEMPLATE) {
+                cJSON_ArrayForEach (o, array) {
+                        _cleanup_free_ char *s = NULL;
+
+                        if (template_render(body, o, &s) < 0)
+                                return log_error("template parsing error: %s", body), EXIT_FAILURE;
+                        puts(s);
+                }
+        } else {
+                _cleanup_free_ char *s = json_print_indented(array);
+
+                if (!s)
+                        return log_oom(), EXIT_FAILURE;
+                puts(s);
+        }
+        return status;
+}
+
+int verb_network_rm(int argc, char *argv[]) {
+        static const struct option options[] = {
+                {"help", no_argument, NULL, 'H'},
+                {},
+        };
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        int c, status = EXIT_SUCCESS;
+
+        optind = 0;
+        while ((c = next_option(argc, argv, "+", options)) >= 0)
+                switch (c) {
+                case 'H':
+                        printf("Usage:  berth network rm NETWORK [NETWORK...]\n\nRemove one or more "
+                               "networks\n\n"
+                               "Aliases:\n  rm, remove\n");
+                        return EXIT_SUCCESS;
+                default:
+                        return EXIT_BERTH_ERROR;
+                }
+        if (require_args(argc, argv, 1, false, "NETWORK [NETWORK...]") < 0)
+                return EXIT_FAILURE;
+        if (berth_bus_open(&bus) < 0)
+                return EXIT_FAILURE;
+        for (int i = optind; i < argc; i++) {
+                _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+                int r;
+
+                r = bus_call(
+                        bus,
+                        BERTH_MANAGER_PATH,
+                        BERTH_MANAGER_IFACE,
+                        "RemoveNetwork",
+                        0,
+                        &error,
+                        NULL,
+                        "s",
+                        argv[i]);
+                if (r < 0) {
+                        bus_log_call_error("", &error, r);
+                        status = EXIT_FAILURE;
+                        continue;
+                }
+                puts(argv[i]);
+        }
+        return status;
+}
+
+int verb_network_prune(int argc, char *argv[]) {
+        static const struct option options[] = {
+                {"force", no_argument, NULL, 'f'},
+                {"help", no_argument, NULL, 'H'},
+                {},
+        };
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_strv_free_ char **deleted = NULL;
+        bool force = false;
+        int c, r;
+
+        optind = 0;
+        while ((c = next_option(argc, argv, "+f", options)) >= 0)
+                switch (c) {
+                case 'f':
+                        force = true;
+                        break;
+                case 'H':
+                        printf("Usage:  berth network prune [OPTIONS]\n\nRemove all unused networks\n\n"
+                               "Options:\n  -f, --force   Do not prompt for confirmation\n");
+                        return EXIT_SUCCESS;
+                default:
+                        return EXIT_BERTH_ERROR;
+                }
+        if (!force && !prune_confirmed("custom networks not used by at least one container"))
+                return EXIT_SUCCESS;
+        if (berth_bus_open(&bus) < 0)
+                return EXIT_FAILURE;
+        r = bus_call(bus, BERTH_MANAGER_PATH, BERTH_MANAGER_IFACE, "PruneNetworks", 0, &error, &reply, NULL);
+        if (r >= 0)
+                r = sd_bus_message_read_strv(reply, &deleted);
+        if (r < 0)
+                return bus_log_call_error("", &error, r), EXIT_FAILURE;
+        if (deleted) {
+                puts("Deleted Networks:");
+                STRV_FOREACH (d, deleted)
+                        puts(*d);
+        }
+        return EXIT_SUCCESS;
+}

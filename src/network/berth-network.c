@@ -1,0 +1,566 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* berth-network: the bridge network of one container, run by its unit. ExecStartPre= "setup BUNDLE" makes
+ * the network namespace the runtime joins, the veth pair, the address, NAT and published ports;
+ * ExecStopPost= "teardown BUNDLE" removes all of it. systemd runs both on every start and stop, also for
+ * Restart= and after the monitor was killed. Setup and teardown of all containers are serialized by one
+ * lock, and setup first removes whatever a previous run of the same container left behind. */
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "hosts-file.h"
+#include "json-util.h"
+#include "lease-dir.h"
+#include "link-setup.h"
+#include "log.h"
+#include "netns.h"
+#include "network-config.h"
+#include "network-members.h"
+#include "network-store.h"
+#include "nft-rules.h"
+
+#define EXIT_ENGINE_ERROR 125
+#define NETWORK_DIR BERTH_RUN_DIR "/network"
+#define NETNS_DIR BERTH_RUN_DIR "/netns"
+#define DAEMON_JSON BERTH_CONFIG_DIR "/daemon.json"
+#define START_ERROR_FILE "network-error"
+#define NFT_MARKER NETWORK_DIR "/nft-table"
+#define SMALL_FILE_MAX (64U * 1024U)
+
+typedef struct Dirs {
+        int lock_fd;
+        int ports_fd;
+} Dirs;
+
+static void dirs_done(Dirs *d) {
+        safe_close(d->lock_fd);
+        safe_close(d->ports_fd);
+}
+
+static int open_dir(const char *path, int *ret) {
+        int r = mkdir_p(path, 0755);
+
+        if (r < 0)
+                return log_error_errno(r, "Failed to create %s: %m", path);
+        *ret = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        return *ret < 0 ? log_error_errno(errno, "Failed to open %s: %m", path) : 0;
+}
+
+/* Takes the lock every setup and teardown holds. */
+static int dirs_open(Dirs *d) {
+        int r;
+
+        *d = (Dirs){.lock_fd = -EBADF, .ports_fd = -EBADF};
+        if ((r = open_dir(NETWORK_DIR "/containers", &d->lock_fd)) < 0 ||
+            (r = open_dir(NETWORK_DIR "/ports", &d->ports_fd)) < 0 || (r = mkdir_p(NETNS_DIR, 0755)) < 0)
+                return r;
+        if (flock(d->lock_fd, LOCK_EX) < 0)
+                return log_error_errno(errno, "Failed to lock %s: %m", NETWORK_DIR);
+        return 0;
+}
+
+/* The address leases of the default bridge network, or of a user network. */
+static int leases_dir(const char *network, char **ret) {
+        if (!network)
+                return (*ret = strdup(NETWORK_DIR "/bridge/leases")) ? 0 : -ENOMEM;
+        return asprintf(ret, NETWORK_DIR "/networks/%s/leases", network) < 0 ? -ENOMEM : 0;
+}
+
+static int release_address(const char *network, const char *id) {
+        _cleanup_free_ char *path = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        int r;
+
+        r = leases_dir(network, &path);
+        if (r < 0)
+                return r;
+        fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return errno == ENOENT ? 0 : -errno;
+        return lease_release_owner(fd, id);
+}
+
+static void veth_name(const char *id, char ret[static 16]) {
+        snprintf(ret, 16, "vb%.11s", id);
+}
+
+static int netns_path(const char *id, char **ret) {
+        return asprintf(ret, NETNS_DIR "/%s", id) < 0 ? -ENOMEM : 0;
+}
+
+/* Deletes the map elements of ports, each on its own: a batch fails as a whole when one is missing. */
+static void nft_delete_elements(const char *ip, const PortMapping *ports, size_t n) {
+        _cleanup_free_ char *commands = NULL;
+        char *line, *save = NULL;
+
+        if (n == 0 || nft_teardown_commands(ip, ports, n, &commands) < 0)
+                return;
+        if (nft_run(commands, NULL) >= 0)
+                return;
+        for (line = strtok_r(commands, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+                (void)nft_run(line, NULL);
+}
+
+/* The isolation chain of a network (nft-rules.h), made with its bridge or its table. */
+static int nft_isolate(const char *bridge, const Subnet *subnet, bool add, char **ret_error) {
+        _cleanup_free_ char *chain = NULL, *element = NULL;
+        int r;
+
+        r = nft_isolation_commands(bridge, subnet, add, &chain, &element);
+        if (r < 0)
+                return log_oom();
+        r = nft_run(chain, ret_error);
+        if (r >= 0 && element)
+                r = nft_run(element, ret_error);
+        return r;
+}
+
+/* After a container left a user network: the others' hosts files without it, and the bridge and the
+ * subnet's NAT gone with the last one. */
+static int user_network_left(const char *network, const NetworkState *state) {
+        NetworkState *members = NULL;
+        size_t n = 0;
+        int r;
+
+        r = network_members(network, &members, &n);
+        network_members_free(members, n);
+        if (r < 0)
+                return log_error_errno(r, "Failed to list the containers of network %s: %m", network);
+        if (n > 0)
+                return network_hosts_refresh(network);
+        if (state) {
+                _cleanup_free_ char *command = NULL, *leases = NULL;
+                Subnet s = {.prefixlen = state->prefixlen};
+                struct in_addr a;
+                char subnet[20];
+
+                if (inet_pton(AF_INET, state->gateway, &a) == 1 && s.prefixlen >= 8 && s.prefixlen <= 30) {
+                        s.network = ntohl(a.s_addr) & (~0U << (32 - s.prefixlen));
+                        subnet_to_string(&s, subnet);
+                        if (asprintf(&command, "delete element ip berth subnets { %s }\n", subnet) >= 0)
+                                (void)nft_run(command, NULL);
+                        (void)nft_isolate(state->bridge, &s, false, NULL);
+                        (void)unlink(NFT_MARKER);
+                }
+                /* Its (empty) lease directory, which a removed network would leave behind. */
+                if (leases_dir(network, &leases) >= 0 && rmdir(leases) >= 0)
+                        (void)rmdir(dirname(leases));
+                return link_delete(state->bridge);
+        }
+        return 0;
+}
+
+/* Removes everything of container id; what is not there is fine. wait_for_links: delete the veth pair
+ * before returning (setup, which makes it again); otherwise it goes with the network namespace, as the
+ * kernel destroys that in the background, and teardown does not wait for the RCU barrier of a link's
+ * deletion. */
+static int teardown_locked(const Dirs *d, const char *id, const char *network, bool wait_for_links) {
+        _cleanup_(network_state_done) NetworkState state = {};
+        _cleanup_free_ char *state_path = NULL, *ns = NULL;
+        char veth[16];
+        int r, ret = 0;
+
+        r = network_state_path(BERTH_RUN_DIR, id, &state_path);
+        if (r < 0)
+                return r;
+        r = network_state_load(BERTH_RUN_DIR, id, &state);
+        if (r >= 0)
+                nft_delete_elements(state.ip, state.ports, state.n_ports);
+        else if (r != -ENOENT)
+                log_warning_errno(r, "Failed to read %s, ports may stay published: %m", state_path);
+
+        veth_name(id, veth);
+        r = wait_for_links ? link_delete(veth) : link_detach(veth);
+        if (r < 0)
+                ret = r;
+        r = netns_path(id, &ns);
+        if (r < 0)
+                return r;
+        r = netns_remove(ns);
+        if (r < 0)
+                ret = r;
+        /* The network the state names, else the one the caller knows of. */
+        if (state.network)
+                network = state.network;
+        if ((r = release_address(network, id)) < 0 || (r = lease_release_owner(d->ports_fd, id)) < 0)
+                ret = log_error_errno(r, "Failed to release the leases of %s: %m", id);
+        if (unlink(state_path) < 0 && errno != ENOENT)
+                ret = log_error_errno(errno, "Failed to remove %s: %m", state_path);
+        if (network) {
+                r = user_network_left(network, state.ip[0] ? &state : NULL);
+                if (r < 0)
+                        ret = r;
+        }
+        return ret;
+}
+
+static int write_sysctl(const char *path, const char *value) {
+        _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+        if (fd < 0)
+                return log_error_errno(errno, "Failed to open %s: %m", path);
+        return loop_write(fd, value, strlen(value)) < 0
+                       ? log_error_errno(errno, "Failed to write %s: %m", path)
+                       : 0;
+}
+
+/* Whether a host process holds the port: Docker's proxy would fail to bind it, and DNAT would hide it. */
+static bool host_port_free(const PortMapping *m, uint16_t port) {
+        _cleanup_close_ int fd = -EBADF;
+        struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
+        int one = 1;
+
+        if (!isempty(m->host_ip))
+                inet_pton(AF_INET, m->host_ip, &sa.sin_addr);
+        fd = socket(AF_INET, (m->proto == PORT_PROTO_UDP ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return true;
+        (void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        return bind(fd, (struct sockaddr *)&sa, sizeof(sa)) >= 0 || errno != EADDRINUSE;
+}
+
+static int port_try(const Dirs *d, const char *id, const PortMapping *m, uint16_t port) {
+        char name[16];
+        int r;
+
+        snprintf(name, sizeof(name), "%s-%u", port_proto_to_string(m->proto), port);
+        r = lease_acquire(d->ports_fd, name, id);
+        if (r < 0)
+                return r;
+        if (!host_port_free(m, port)) {
+                (void)unlinkat(d->ports_fd, name, 0);
+                return -EADDRINUSE;
+        }
+        return 0;
+}
+
+static void ephemeral_range(uint16_t *ret_lo, uint16_t *ret_hi) {
+        _cleanup_free_ char *s = NULL;
+        unsigned lo = 32768, hi = 60999;
+
+        if (read_full_file_at(AT_FDCWD, "/proc/sys/net/ipv4/ip_local_port_range", 64, &s, NULL) >= 0)
+                (void)sscanf(s, "%u %u", &lo, &hi);
+        if (lo == 0 || hi > 65535 || lo > hi)
+                lo = 32768, hi = 60999;
+        *ret_lo = (uint16_t)lo;
+        *ret_hi = (uint16_t)hi;
+}
+
+/* Reserves each mapping's host port; picks one for a range or for none given. */
+static int ports_reserve(const Dirs *d, const char *id, PortMapping *ports, size_t n, char **ret_error) {
+        for (size_t i = 0; i < n; i++) {
+                PortMapping *m = &ports[i];
+                const char *ip = isempty(m->host_ip) ? "0.0.0.0" : m->host_ip;
+                uint16_t lo = m->host_port, hi = m->host_port_end;
+                uint32_t start, span;
+                int r = -EADDRINUSE;
+
+                if (lo == m->host_port_end && lo != 0) {
+                        r = port_try(d, id, m, lo);
+                        if (r == -EADDRINUSE)
+                                return asprintf(
+                                               ret_error,
+                                               "Bind for %s:%u failed: port is already allocated",
+                                               ip,
+                                               lo) < 0
+                                               ? -ENOMEM
+                                               : -EADDRINUSE;
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                if (lo == 0)
+                        ephemeral_range(&lo, &hi);
+                span = (uint32_t)(hi - lo) + 1;
+                if (getrandom(&start, sizeof(start), 0) != (ssize_t)sizeof(start))
+                        start = 0;
+                for (uint32_t k = 0; k < span && r == -EADDRINUSE; k++) {
+                        uint16_t port = (uint16_t)(lo + (start + k) % span);
+
+                        r = port_try(d, id, m, port);
+                        if (r >= 0)
+                                m->host_port = m->host_port_end = port;
+                }
+                if (r == -EADDRINUSE)
+                        return asprintf(
+                                       ret_error,
+                                       "Bind for %s:%u-%u failed: all ports are allocated",
+                                       ip,
+                                       lo,
+                                       hi) < 0
+                                       ? -ENOMEM
+                                       : -EADDRINUSE;
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* The table is made by the first container after a boot (or after someone flushed the ruleset); the others
+ * only add their elements. The marker names the subnet the table was made for: a container without ports
+ * then needs no nftables at all. Returns 1 when it made the table. */
+static int
+nft_publish(const Subnet *subnet, const char *ip, const PortMapping *ports, size_t n, char **ret_error) {
+        _cleanup_free_ char *commands = NULL, *marker = NULL, *current = NULL;
+        char network[16];
+        bool made;
+        int r;
+
+        ip_to_string(subnet->network, network);
+        if (asprintf(&marker, "%s/%u\n", network, subnet->prefixlen) < 0)
+                return log_oom();
+        if (read_full_file_at(AT_FDCWD, NFT_MARKER, SMALL_FILE_MAX, &current, NULL) < 0)
+                current = NULL;
+        if (n == 0 && streq_ptr(current, marker))
+                return 0;
+
+        r = nft_setup_commands(subnet, ip, ports, n, false, &commands);
+        if (r < 0)
+                return log_oom();
+        made = nft_run(commands, NULL) < 0;
+        if (made) {
+                free(commands);
+                r = nft_setup_commands(subnet, ip, ports, n, true, &commands);
+                if (r < 0)
+                        return log_oom();
+                /* The host ports are ours (their leases say so): an element for one is a leftover of a
+                 * teardown that never ran, and goes. */
+                if (nft_run(commands, NULL) < 0) {
+                        nft_delete_elements(ip, ports, n);
+                        r = nft_run(commands, ret_error);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        if (!streq_ptr(current, marker) && (r = write_string_file_atomic(NFT_MARKER, marker)) < 0)
+                log_warning_errno(r, "Failed to write %s: %m", NFT_MARKER);
+        return made;
+}
+
+typedef struct InterfaceArgs {
+        uint32_t ip, gateway;
+        unsigned prefixlen;
+} InterfaceArgs;
+
+static int configure_interfaces(void *userdata) {
+        const InterfaceArgs *a = userdata;
+        return container_interfaces_configure(a->ip, a->prefixlen, a->gateway);
+}
+
+static int
+write_bundle_files(int bundle_fd, const NetworkConfig *config, const char *ip, const char *gateway) {
+        _cleanup_free_ char *hosts = NULL, *host_resolv = NULL, *resolv = NULL;
+        int r;
+
+        r = hosts_file_build(ip, gateway, config->hostname, config->names, config->extra_hosts, &hosts);
+        if (r < 0)
+                return r;
+        r = read_full_file_at(AT_FDCWD, "/etc/resolv.conf", SMALL_FILE_MAX, &host_resolv, NULL);
+        if (r < 0 && r != -ENOENT)
+                return log_error_errno(r, "Failed to read /etc/resolv.conf: %m");
+        r = resolv_conf_build(host_resolv, config->dns, false, &resolv);
+        if (r < 0)
+                return r;
+        r = write_file_atomic_at(bundle_fd, "hosts", hosts, strlen(hosts), 0644);
+        if (r >= 0)
+                r = write_file_atomic_at(bundle_fd, "resolv.conf", resolv, strlen(resolv), 0644);
+        return r < 0 ? log_error_errno(r, "Failed to write the container's hosts and resolv.conf: %m") : 0;
+}
+
+static int setup_locked(
+        const Dirs *d,
+        const char *id,
+        const char *bundle,
+        int bundle_fd,
+        NetworkConfig *config,
+        char **ret_error) {
+        _cleanup_(network_state_done) NetworkState state = {};
+        _cleanup_free_ char *daemon_json = NULL, *ns = NULL, *state_path = NULL, *route_localnet = NULL,
+                            *leases_path = NULL;
+        _cleanup_json_ cJSON *state_json = NULL;
+        _cleanup_close_ int ns_fd = -EBADF, leases_fd = -EBADF;
+        const char *bridge_name = config->network ? config->bridge : NETWORK_BRIDGE_NAME;
+        InterfaceArgs args;
+        Subnet subnet;
+        char veth[16];
+        bool bridge_created;
+        uint32_t ip;
+        int bridge, r;
+
+        if (config->network) {
+                r = subnet_parse_bip(config->bip, &subnet);
+                if (r < 0)
+                        return log_error_errno(
+                                r, "Invalid subnet of network %s: %s", config->network, config->bip);
+        } else {
+                r = read_full_file_at(AT_FDCWD, DAEMON_JSON, SMALL_FILE_MAX, &daemon_json, NULL);
+                if (r < 0 && r != -ENOENT)
+                        return log_error_errno(r, "Failed to read %s: %m", DAEMON_JSON);
+                r = daemon_config_bridge_subnet(daemon_json, &subnet, ret_error);
+                if (r < 0)
+                        return r;
+        }
+
+        r = leases_dir(config->network, &leases_path);
+        if (r < 0)
+                return log_oom();
+        r = open_dir(leases_path, &leases_fd);
+        if (r < 0)
+                return r;
+        r = ipam_allocate(leases_fd, &subnet, id, &ip);
+        if (r == -ENOSPC)
+                return asprintf(
+                               ret_error,
+                               "no available IPv4 addresses on network %s",
+                               config->network ?: "bridge") < 0
+                               ? -ENOMEM
+                               : r;
+        if (r < 0)
+                return log_error_errno(r, "Failed to lease an address: %m");
+        r = ports_reserve(d, id, config->ports, config->n_ports, ret_error);
+        if (r < 0)
+                return r;
+
+        /* Recorded before anything is made, so that teardown finds the ports whatever happens next. */
+        ip_to_string(ip, state.ip);
+        ip_to_string(subnet.gateway, state.gateway);
+        mac_from_ip(ip, state.mac);
+        state.prefixlen = subnet.prefixlen;
+        snprintf(state.bridge, sizeof(state.bridge), "%s", bridge_name);
+        state.network = config->network ? strdup(config->network) : NULL;
+        state.bundle = strdup(bundle);
+        if ((config->network && !state.network) || !state.bundle)
+                return log_oom();
+        state.ports = config->ports;
+        state.n_ports = config->n_ports;
+        r = network_state_to_json(&state, &state_json);
+        state.ports = NULL;
+        if (r < 0)
+                return log_oom();
+        r = network_state_path(BERTH_RUN_DIR, id, &state_path);
+        if (r >= 0)
+                r = json_write_file_atomic_at(AT_FDCWD, state_path, state_json);
+        if (r < 0)
+                return log_error_errno(r, "Failed to write the network state of %s: %m", id);
+
+        r = netns_path(id, &ns);
+        if (r < 0)
+                return log_oom();
+        r = netns_create(ns);
+        if (r < 0)
+                return r;
+        bridge = bridge_ensure(bridge_name, &subnet, &bridge_created);
+        if (bridge < 0)
+                return bridge;
+        if (asprintf(&route_localnet, "/proc/sys/net/ipv4/conf/%s/route_localnet", bridge_name) < 0)
+                return log_oom();
+        if ((r = write_sysctl("/proc/sys/net/ipv4/ip_forward", "1")) < 0 ||
+            (r = write_sysctl(route_localnet, "1")) < 0)
+                return r;
+
+        ns_fd = open(ns, O_RDONLY | O_CLOEXEC);
+        if (ns_fd < 0)
+                return log_error_errno(errno, "Failed to open %s: %m", ns);
+        veth_name(id, veth);
+        r = veth_create(veth, bridge, ns_fd, state.mac);
+        if (r < 0)
+                return r;
+        args = (InterfaceArgs){.ip = ip, .gateway = subnet.gateway, .prefixlen = subnet.prefixlen};
+        r = netns_run(ns, configure_interfaces, &args);
+        if (r < 0)
+                return r;
+
+        r = nft_publish(&subnet, state.ip, config->ports, config->n_ports, ret_error);
+        if (r < 0)
+                return r;
+        if (bridge_created || r > 0) {
+                r = nft_isolate(bridge_name, &subnet, true, ret_error);
+                if (r < 0)
+                        return r;
+        }
+
+        r = write_bundle_files(bundle_fd, config, state.ip, state.gateway);
+        if (r < 0 || !config->network)
+                return r;
+        /* Its name in the other members' hosts files, theirs in its own. */
+        return network_hosts_refresh(config->network);
+}
+
+static int verb_setup(const char *bundle, const char *id) {
+        _cleanup_(network_config_done) NetworkConfig config = {};
+        _cleanup_(dirs_done) Dirs d = {.lock_fd = -EBADF, .ports_fd = -EBADF};
+        _cleanup_close_ int bundle_fd = -EBADF;
+        _cleanup_free_ char *error = NULL;
+        int r;
+
+        bundle_fd = open(bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (bundle_fd < 0)
+                return log_error_errno(errno, "Bundle %s: %m", bundle), EXIT_ENGINE_ERROR;
+        (void)unlinkat(bundle_fd, START_ERROR_FILE, 0);
+        r = network_config_load(bundle_fd, &config);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read %s/" NETWORK_CONFIG_FILE ": %m", bundle),
+                       EXIT_ENGINE_ERROR;
+        if (config.mode != NETWORK_MODE_BRIDGE)
+                return 0;
+
+        log_reset_first_error();
+        r = dirs_open(&d);
+        if (r >= 0) {
+                (void)teardown_locked(&d, id, config.network, true);
+                r = setup_locked(&d, id, bundle, bundle_fd, &config, &error);
+        }
+        if (r >= 0)
+                return 0;
+
+        if (!error && log_first_error())
+                error = strdup(log_first_error());
+        if (error) {
+                log_error("%s", error);
+                (void)write_file_atomic_at(bundle_fd, START_ERROR_FILE, error, strlen(error), 0644);
+        }
+        if (d.lock_fd >= 0)
+                (void)teardown_locked(&d, id, config.network, true);
+        return EXIT_ENGINE_ERROR;
+}
+
+static int verb_teardown(const char *id) {
+        _cleanup_(dirs_done) Dirs d = {.lock_fd = -EBADF, .ports_fd = -EBADF};
+        int r;
+
+        r = dirs_open(&d);
+        if (r >= 0)
+                r = teardown_locked(&d, id, NULL, false);
+        return r < 0 ? 1 : 0;
+}
+
+int main(int argc, char *argv[]) {
+        _cleanup_free_ char *copy = NULL;
+        const char *id;
+
+        if (argc != 3 || (!streq(argv[1], "setup") && !streq(argv[1], "teardown"))) {
+                fprintf(stderr,
+                        "usage: berth-network setup BUNDLE     (ExecStartPre= of a container's unit)\n"
+                        "       berth-network teardown BUNDLE  (ExecStopPost=)\n");
+                return EXIT_ENGINE_ERROR;
+        }
+        copy = strdup(argv[2]);
+        if (!copy)
+                return log_oom(), EXIT_ENGINE_ERROR;
+        id = basename(copy);
+        if (strlen(id) != 64 || strspn(id, "0123456789abcdef") != 64)
+                return log_error("Not a container bundle: %s", argv[2]), EXIT_ENGINE_ERROR;
+
+        return streq(argv[1], "setup") ? verb_setup(argv[2], id) : verb_teardown(id);
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The links of the bridge network, through libnl-route: the bridge, a veth pair per container, the
+ * container side's address and default route. */
+
+#include <stdint.h>
+
+#include "network-config.h"
+
+/* The bridge with the gateway's address, up; created when missing (*ret_created). Returns its ifindex. */
+int bridge_ensure(const char *name, const Subnet *subnet, bool *ret_created);
+
+/* A veth pair: host_name enslaved to the bridge and up, the peer as eth0 (with mac) in the network
+ * namespace netns_fd. */
+int veth_create(const char *host_name, int bridge_ifindex, int netns_fd, const char *mac);
+
+/* Run inside the container's network namespace: lo and eth0 up, eth0's address, default route. */
+int container_interfaces_configure(uint32_t ip, unsigned prefixlen, uint32_t gateway);
+
+/* Deletes a link (for a veth, both ends); a missing one is fine. Slow: the kernel waits for an RCU barrier
+ * (12 to 30 ms here). */
+int link_delete(const char *name);
+
+/* Takes a link off its bridge and down; a missing one is fine. For a veth whose peer's namespace is about to
+ * go: the kernel then deletes the pair without anyone waiting, and until then it carries no traffic. */
+int link_detach(const char *name);

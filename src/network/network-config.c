@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error-set.h"
+#include "json-util.h"
+#include "network-config.h"
+#include "strv.h"
+
+#define NETWORK_FILE_MAX (1024U * 1024U)
+
+static const char *const mode_table[_NETWORK_MODE_MAX] = {
+        [NETWORK_MODE_BRIDGE] = "bridge",
+        [NETWORK_MODE_NONE] = "none",
+        [NETWORK_MODE_HOST] = "host",
+};
+
+const char *network_mode_to_string(NetworkMode m) {
+        return m >= 0 && m < _NETWORK_MODE_MAX ? mode_table[m] : NULL;
+}
+
+NetworkMode network_mode_from_string(const char *s) {
+        for (size_t i = 0; s && i < _NETWORK_MODE_MAX; i++)
+                if (streq(mode_table[i], s))
+                        return (NetworkMode)i;
+        return _NETWORK_MODE_INVALID;
+}
+
+void network_config_done(NetworkConfig *c) {
+        free(c->network);
+        free(c->bip);
+        free(c->bridge);
+        free(c->hostname);
+        strv_free(c->names);
+        strv_free(c->dns);
+        strv_free(c->extra_hosts);
+        free(c->ports);
+        *c = (NetworkConfig){};
+}
+
+static int add_strv(cJSON *o, const char *key, char *const *l) {
+        cJSON *a = json_from_strv(l);
+
+        if (!a)
+                return -ENOMEM;
+        cJSON_AddItemToObject(o, key, a);
+        return 0;
+}
+
+int network_config_to_json(const NetworkConfig *c, cJSON **ret) {
+        _cleanup_json_ cJSON *o = cJSON_CreateObject();
+        cJSON *ports;
+
+        if (!o || !cJSON_AddStringToObject(o, "Mode", network_mode_to_string(c->mode)) ||
+            !cJSON_AddStringToObject(o, "Hostname", c->hostname ?: "") ||
+            add_strv(o, "Names", c->names) < 0 || add_strv(o, "Dns", c->dns) < 0 ||
+            add_strv(o, "ExtraHosts", c->extra_hosts) < 0)
+                return -ENOMEM;
+        if (c->network && (!cJSON_AddStringToObject(o, "Network", c->network) ||
+                           !cJSON_AddStringToObject(o, "Bip", c->bip ?: "") ||
+                           !cJSON_AddStringToObject(o, "Bridge", c->bridge ?: "")))
+                return -ENOMEM;
+        ports = port_mappings_to_json(c->ports, c->n_ports);
+        if (!ports)
+                return -ENOMEM;
+        cJSON_AddItemToObject(o, "Ports", ports);
+        *ret = TAKE_PTR(o);
+        return 0;
+}
+
+int network_config_from_json(const cJSON *o, NetworkConfig *ret) {
+        _cleanup_(network_config_done) NetworkConfig c = {};
+        int r;
+
+        c.mode = network_mode_from_string(json_get_string(o, "Mode"));
+        if (c.mode < 0)
+                return -EINVAL;
+        c.hostname = strdup(json_get_string(o, "Hostname") ?: "");
+        if (!c.hostname)
+                return -ENOMEM;
+        if (json_get_string(o, "Network")) {
+                Subnet s;
+                const char *bip = json_get_string(o, "Bip"), *bridge = json_get_string(o, "Bridge");
+
+                if (!bip || subnet_parse_bip(bip, &s) < 0 || !bridge || strlen(bridge) == 0 ||
+                    strlen(bridge) > 15)
+                        return -EINVAL;
+                c.network = strdup(json_get_string(o, "Network"));
+                c.bip = strdup(bip);
+                c.bridge = strdup(bridge);
+                if (!c.network || !c.bip || !c.bridge)
+                        return -ENOMEM;
+        }
+        if ((r = json_get_strv(o, "Names", &c.names)) < 0 || (r = json_get_strv(o, "Dns", &c.dns)) < 0 ||
+            (r = json_get_strv(o, "ExtraHosts", &c.extra_hosts)) < 0)
+                return r;
+        r = port_mappings_from_json(cJSON_GetObjectItemCaseSensitive(o, "Ports"), &c.ports, &c.n_ports);
+        if (r < 0)
+                return r;
+        *ret = c;
+        c = (NetworkConfig){};
+        return 0;
+}
+
+int network_config_load(int bundle_fd, NetworkConfig *ret) {
+        _cleanup_json_ cJSON *o = NULL;
+        int r;
+
+        r = json_parse_file_at(bundle_fd, NETWORK_CONFIG_FILE, NETWORK_FILE_MAX, &o);
+        if (r < 0)
+                return r;
+        return network_config_from_json(o, ret);
+}
+
+int subnet_parse_bip(const char *s, Subnet *ret) {
+        char buf[INET_ADDRSTRLEN];
+        const char *slash = strchr(s, '/');
+        struct in_addr a;
+        char *end;
+        unsigned long prefix;
+        uint32_t ip, mask;
+
+        if (!slash || (size_t)(slash - s) >= sizeof(buf))
+                return -EINVAL;
+        memcpy(buf, s, (size_t)(slash - s));
+        buf[slash - s] = 0;
+        if (inet_pton(AF_INET, buf, &a) != 1)
+                return -EINVAL;
+        errno = 0;
+        prefix = strtoul(slash + 1, &end, 10);
+        if (errno != 0 || *end != 0 || end == slash + 1 || prefix < 8 || prefix > 30)
+                return -EINVAL;
+        ip = ntohl(a.s_addr);
+        mask = ~0U << (32 - prefix);
+        /* The bridge's address must be a host of the subnet, not its network or broadcast address. */
+        if ((ip & ~mask) == 0 || (ip & ~mask) == ~mask)
+                return -EINVAL;
+        *ret = (Subnet){
+                .network = ip & mask,
+                .prefixlen = (unsigned)prefix,
+                .gateway = ip,
+        };
+        return 0;
+}
+
+int daemon_config_bridge_subnet(const char *daemon_json, Subnet *ret, char **ret_error) {
+        _cleanup_json_ cJSON *o = NULL;
+        const cJSON *bip;
+
+        if (daemon_json) {
+                o = cJSON_Parse(daemon_json);
+                if (!o || !cJSON_IsObject(o))
+                        return error_set(ret_error, -EINVAL, "daemon.json: not a JSON object");
+        }
+        bip = cJSON_GetObjectItemCaseSensitive(o, "bip");
+        if (!bip)
+                return subnet_parse_bip(NETWORK_DEFAULT_BIP, ret);
+        if (!cJSON_IsString(bip) || subnet_parse_bip(bip->valuestring, ret) < 0)
+                return error_set(
+                        ret_error,
+                        -EINVAL,
+                        "daemon.json: \"bip\" must be an IPv4 address with a prefix length of 8 to 30, "
+                        "such as \"%s\"",
+                        NETWORK_DEFAULT_BIP);
+        return 0;
+}
+
+void mac_from_ip(uint32_t ip, char ret[static 18]) {
+        snprintf(
+                ret,
+                18,
+                "02:42:%02x:%02x:%02x:%02x",
+                (ip >> 24) & 0xff,
+                (ip >> 16) & 0xff,
+                (ip >> 8) & 0xff,
+                ip & 0xff);
+}
+
+void ip_to_string(uint32_t ip, char ret[static 16]) {
+        struct in_addr a = {.s_addr = htonl(ip)};
+
+        inet_ntop(AF_INET, &a, ret, 16);
+}
+
+void network_state_done(NetworkState *s) {
+        free(s->network);
+        free(s->bundle);
+        free(s->ports);
+        *s = (NetworkState){};
+}
+
+int network_state_to_json(const NetworkState *s, cJSON **ret) {
+        _cleanup_json_ cJSON *o = cJSON_CreateObject();
+        cJSON *ports;
+
+        if (!o || !cJSON_AddStringToObject(o, "IPAddress", s->ip) ||
+            !cJSON_AddNumberToObject(o, "IPPrefixLen", s->prefixlen) ||
+            !cJSON_AddStringToObject(o, "Gateway", s->gateway) ||
+            !cJSON_AddStringToObject(o, "MacAddress", s->mac) ||
+            !cJSON_AddStringToObject(o, "Bridge", s->bridge) ||
+            (s->network && !cJSON_AddStringToObject(o, "Network", s->network)) ||
+            (s->bundle && !cJSON_AddStringToObject(o, "Bundle", s->bundle)))
+                return -ENOMEM;
+        ports = port_mappings_to_json(s->ports, s->n_ports);
+        if (!ports)
+                return -ENOMEM;
+        cJSON_AddItemToObject(o, "Ports", ports);
+        *ret = TAKE_PTR(o);
+        return 0;
+}
+
+static int copy_field(const cJSON *o, const char *key, char *dest, size_t size) {
+        const char *v = json_get_string(o, key);
+
+        if (!v || strlen(v) >= size)
+                return -EINVAL;
+        memcpy(dest, v, strlen(v) + 1);
+        return 0;
+}
+
+int network_state_from_json(const cJSON *o, NetworkState *ret) {
+        _cleanup_(network_state_done) NetworkState s = {};
+        int64_t prefix = json_get_integer(o, "IPPrefixLen", -1);
+        int r;
+
+        if (copy_field(o, "IPAddress", s.ip, sizeof(s.ip)) < 0 ||
+            copy_field(o, "Gateway", s.gateway, sizeof(s.gateway)) < 0 ||
+            copy_field(o, "MacAddress", s.mac, sizeof(s.mac)) < 0 ||
+            copy_field(o, "Bridge", s.bridge, sizeof(s.bridge)) < 0 || prefix < 0 || prefix > 32)
+                return -EINVAL;
+        s.prefixlen = (unsigned)prefix;
+        if ((json_get_string(o, "Network") && !(s.network = strdup(json_get_string(o, "Network")))) ||
+            (json_get_string(o, "Bundle") && !(s.bundle = strdup(json_get_string(o, "Bundle")))))
+                return -ENOMEM;
+        r = port_mappings_from_json(cJSON_GetObjectItemCaseSensitive(o, "Ports"), &s.ports, &s.n_ports);
+        if (r < 0)
+                return r;
+        *ret = s;
+        s = (NetworkState){};
+        return 0;
+}
+
+int network_state_path(const char *run_dir, const char *id, char **ret) {
+        return asprintf(ret, "%s/network/containers/%s.json", run_dir, id) < 0 ? -ENOMEM : 0;
+}
+
+int network_state_load(const char *run_dir, const char *id, NetworkState *ret) {
+        _cleanup_free_ char *path = NULL;
+        _cleanup_json_ cJSON *o = NULL;
+        int r;
+
+        r = network_state_path(run_dir, id, &path);
+        if (r < 0)
+                return r;
+        r = json_parse_file_at(AT_FDCWD, path, NETWORK_FILE_MAX, &o);
+        if (r < 0)
+                return r;
+        return network_state_from_json(o, ret);
+}

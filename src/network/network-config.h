@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* What berthd decides at create time and berth-network reads at every start: the bundle's network.json.
+ * And what berth-network found at start (address, the host ports it picked) for berthd to show: the
+ * network state file under the run directory. */
+
+#include <stdint.h>
+
+#include "port-spec.h"
+
+#define NETWORK_CONFIG_FILE "network.json"
+#define NETWORK_BRIDGE_NAME "berth0"
+#define NETWORK_DEFAULT_BIP "172.17.0.1/16"
+
+typedef enum NetworkMode {
+        NETWORK_MODE_BRIDGE,
+        NETWORK_MODE_NONE,
+        NETWORK_MODE_HOST,
+        _NETWORK_MODE_MAX,
+        _NETWORK_MODE_INVALID = -EINVAL,
+} NetworkMode;
+
+const char *network_mode_to_string(NetworkMode m);
+NetworkMode network_mode_from_string(const char *s);
+
+typedef struct NetworkConfig {
+        NetworkMode mode;
+        char *network; /* a user network (network-store.h); NULL: the default bridge */
+        char *bip;     /* the user network's gateway/prefix ("172.18.0.1/16") */
+        char *bridge;  /* the user network's bridge */
+        char *hostname;
+        char **names; /* the container's name and --network-alias: its own line in /etc/hosts, and what
+                       * the other containers of a user network find it by */
+        char **dns;
+        char **extra_hosts;
+        PortMapping *ports;
+        size_t n_ports;
+} NetworkConfig;
+
+void network_config_done(NetworkConfig *c);
+int network_config_to_json(const NetworkConfig *c, cJSON **ret);
+int network_config_from_json(const cJSON *o, NetworkConfig *ret);
+int network_config_load(int bundle_fd, NetworkConfig *ret);
+
+/* An IPv4 subnet with its gateway, host byte order. */
+typedef struct Subnet {
+        uint32_t network;
+        unsigned prefixlen;
+        uint32_t gateway;
+} Subnet;
+
+/* Docker's "bip": the bridge's address with the prefix length, "172.17.0.1/16". Prefix 8 to 30. */
+int subnet_parse_bip(const char *s, Subnet *ret);
+/* The "bip" of daemon.json text (NULL: no file), or NETWORK_DEFAULT_BIP. -EINVAL with a message. */
+int daemon_config_bridge_subnet(const char *daemon_json, Subnet *ret, char **ret_error);
+
+/* Docker's MAC for an address: 02:42 and the four bytes of the address. */
+void mac_from_ip(uint32_t ip, char ret[static 18]);
+void ip_to_string(uint32_t ip, char ret[static 16]);
+
+typedef struct NetworkState {
+        char *network; /* NULL: the default bridge */
+        char *bundle;
+        char ip[16];
+        unsigned prefixlen;
+        char gateway[16];
+        char mac[18];
+        char bridge[16];
+        PortMapping *ports; /* host ports as published (picked ones filled in) */
+        size_t n_ports;
+} NetworkState;
+
+void network_state_done(NetworkState *s);
+int network_state_to_json(const NetworkState *s, cJSON **ret);
+int network_state_from_json(const cJSON *o, NetworkState *ret);
+/* <run_dir>/network/containers/<id>.json */
+int network_state_path(const char *run_dir, const char *id, char **ret);
+int network_state_load(const char *run_dir, const char *id, NetworkState *ret);
