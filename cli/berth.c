@@ -69,7 +69,9 @@ static const Verb system_verbs[] = {
 };
 
 static const Verb network_verbs[] = {
+        {"connect", verb_network_connect, "Connect a container to a network"},
         {"create", verb_network_create, "Create a network"},
+        {"disconnect", verb_network_disconnect, "Disconnect a container from a network"},
         {"inspect", verb_network_inspect, "Display detailed information on one or more networks"},
         {"ls", verb_network_ls, "List networks"},
         {"list", verb_network_ls, NULL},

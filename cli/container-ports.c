@@ -6,6 +6,7 @@
 #include "bus-util.h"
 #include "container-ports.h"
 #include "json-util.h"
+#include "strv.h"
 
 /* Reads an array of (ssqq) or, with ranges, (ssqqq): proto, host IP, host port [, its range end],
  * container port. */
@@ -181,6 +182,50 @@ static cJSON *port_map_json(const PortMapping *ports, size_t n, bool bindings) {
         return TAKE_PTR(o);
 }
 
+/* NetworkSettings.Networks: an endpoint per network the container is on (Container.Networks). */
+static int networks_fetch(sd_bus *bus, const char *path, cJSON *networks) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+        int r;
+
+        r = sd_bus_get_property(
+                bus, BERTH_BUS_NAME, path, BERTH_CONTAINER_IFACE, "Networks", &error, &reply, "a(sassuss)");
+        if (r < 0)
+                return r;
+        r = sd_bus_message_enter_container(reply, 'a', "(sassuss)");
+        if (r < 0)
+                return r;
+        while ((r = sd_bus_message_enter_container(reply, 'r', "sassuss")) > 0) {
+                _cleanup_strv_free_ char **aliases = NULL;
+                const char *name, *ip, *gateway, *mac;
+                uint32_t prefix;
+                cJSON *endpoint, *a;
+
+                r = sd_bus_message_read(reply, "s", &name);
+                if (r >= 0)
+                        r = sd_bus_message_read_strv(reply, &aliases);
+                if (r >= 0)
+                        r = sd_bus_message_read(reply, "suss", &ip, &prefix, &gateway, &mac);
+                if (r >= 0)
+                        r = sd_bus_message_exit_container(reply);
+                if (r < 0)
+                        return r;
+                endpoint = cJSON_AddObjectToObject(networks, name);
+                a = json_from_strv(aliases);
+                if (!endpoint || !a)
+                        return cJSON_Delete(a), -ENOMEM;
+                cJSON_AddItemToObject(endpoint, "Aliases", a);
+                if (!cJSON_AddStringToObject(endpoint, "Gateway", gateway) ||
+                    !cJSON_AddStringToObject(endpoint, "IPAddress", ip) ||
+                    !cJSON_AddNumberToObject(endpoint, "IPPrefixLen", prefix) ||
+                    !cJSON_AddStringToObject(endpoint, "MacAddress", mac))
+                        return -ENOMEM;
+        }
+        if (r < 0)
+                return r;
+        return sd_bus_message_exit_container(reply);
+}
+
 int container_network_inspect_json(
         sd_bus *bus, const char *path, const cJSON *p, cJSON *o, cJSON *host_config) {
         _cleanup_free_ PortMapping *ports = NULL, *bindings = NULL;
@@ -190,7 +235,7 @@ int container_network_inspect_json(
                    *gateway = json_get_string(p, "Gateway") ?: "",
                    *mac = json_get_string(p, "MacAddress") ?: "";
         double prefix = (double)json_get_integer(p, "IPPrefixLen", 0);
-        cJSON *settings, *networks, *endpoint, *v;
+        cJSON *settings, *networks, *v;
         int r;
 
         r = container_ports_fetch(bus, path, &ports, &n_ports);
@@ -220,11 +265,5 @@ int container_network_inspect_json(
         networks = cJSON_AddObjectToObject(settings, "Networks");
         if (!networks)
                 return -ENOMEM;
-        endpoint = cJSON_AddObjectToObject(networks, mode);
-        if (!endpoint || !cJSON_AddStringToObject(endpoint, "Gateway", gateway) ||
-            !cJSON_AddStringToObject(endpoint, "IPAddress", ip) ||
-            !cJSON_AddNumberToObject(endpoint, "IPPrefixLen", prefix) ||
-            !cJSON_AddStringToObject(endpoint, "MacAddress", mac))
-                return -ENOMEM;
-        return 0;
+        return networks_fetch(bus, path, networks);
 }

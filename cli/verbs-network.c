@@ -65,7 +65,7 @@ int verb_port(int argc, char *argv[]) {
 }
 
 /* berth network …: user networks over Manager.CreateNetwork, ListNetworks, GetNetwork, RemoveNetwork and
- * PruneNetworks. */
+ * PruneNetworks; connect and disconnect over the network's Connect and Disconnect. */
 
 int verb_network_create(int argc, char *argv[]) {
         static const struct option options[] = {
@@ -482,4 +482,133 @@ int verb_network_prune(int argc, char *argv[]) {
                         puts(*d);
         }
         return EXIT_SUCCESS;
+}
+
+/* Network.Connect and Disconnect on the network's object. */
+static int network_call(
+        sd_bus *bus,
+        const char *network,
+        const char *container,
+        const char *member,
+        char **aliases,
+        bool force) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        r = network_get(bus, network, &error, &path);
+        if (r < 0) {
+                if (sd_bus_error_has_name(&error, BERTH_ERROR_NO_SUCH_NETWORK))
+                        return log_error("Error response from daemon: network %s not found", network), r;
+                return bus_log_call_error("", &error, r), r;
+        }
+        r = sd_bus_message_new_method_call(
+                bus, &m, BERTH_BUS_NAME, path, "org.berth.berth1.Network", member);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", container);
+        if (r >= 0 && streq(member, "Connect")) {
+                r = sd_bus_message_open_container(m, 'a', "{sv}");
+                if (r >= 0 && aliases) {
+                        r = sd_bus_message_open_container(m, 'e', "sv");
+                        if (r >= 0)
+                                r = sd_bus_message_append(m, "s", "Aliases");
+                        if (r >= 0)
+                                r = sd_bus_message_open_container(m, 'v', "as");
+                        if (r >= 0)
+                                r = sd_bus_message_append_strv(m, aliases);
+                        if (r >= 0)
+                                r = sd_bus_message_close_container(m);
+                        if (r >= 0)
+                                r = sd_bus_message_close_container(m);
+                }
+                if (r >= 0)
+                        r = sd_bus_message_close_container(m);
+        } else if (r >= 0)
+                r = sd_bus_message_append(m, "b", force);
+        if (r < 0)
+                return log_oom();
+        r = sd_bus_call(bus, m, 0, &error, &reply);
+        if (r < 0)
+                return bus_log_call_error("", &error, r), r;
+        return 0;
+}
+
+int verb_network_connect(int argc, char *argv[]) {
+        static const struct option options[] = {
+                {"alias", required_argument, NULL, 'a'},
+                {"help", no_argument, NULL, 'H'},
+                {},
+        };
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_strv_free_ char **aliases = NULL;
+        int c;
+
+        optind = 0;
+        while ((c = next_option(argc, argv, "+", options)) >= 0)
+                switch (c) {
+                case 'a':
+                        if (strv_extend(&aliases, optarg) < 0)
+                                return log_oom(), EXIT_FAILURE;
+                        break;
+                case 'H':
+                        printf("Usage:  berth network connect [OPTIONS] NETWORK CONTAINER\n\n"
+                               "Connect a container to a network\n\n"
+                               "Options:\n"
+                               "      --alias strings   Add network-scoped alias for the container\n");
+                        return EXIT_SUCCESS;
+                default:
+                        return EXIT_BERTH_ERROR;
+                }
+        if (argc - optind != 2) {
+                log_error("\"berth network connect\" requires exactly 2 arguments.\n"
+                          "See 'berth network connect --help'.\n\n"
+                          "Usage:  berth network connect [OPTIONS] NETWORK CONTAINER\n\n"
+                          "Connect a container to a network");
+                return EXIT_FAILURE;
+        }
+        if (berth_bus_open(&bus) < 0)
+                return EXIT_FAILURE;
+        return network_call(bus, argv[optind], argv[optind + 1], "Connect", aliases, false) < 0
+                       ? EXIT_FAILURE
+                       : EXIT_SUCCESS;
+}
+
+int verb_network_disconnect(int argc, char *argv[]) {
+        static const struct option options[] = {
+                {"force", no_argument, NULL, 'f'},
+                {"help", no_argument, NULL, 'H'},
+                {},
+        };
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        bool force = false;
+        int c;
+
+        optind = 0;
+        while ((c = next_option(argc, argv, "+f", options)) >= 0)
+                switch (c) {
+                case 'f':
+                        force = true;
+                        break;
+                case 'H':
+                        printf("Usage:  berth network disconnect [OPTIONS] NETWORK CONTAINER\n\n"
+                               "Disconnect a container from a network\n\n"
+                               "Options:\n"
+                               "  -f, --force   Force the container to disconnect from a network\n");
+                        return EXIT_SUCCESS;
+                default:
+                        return EXIT_BERTH_ERROR;
+                }
+        if (argc - optind != 2) {
+                log_error("\"berth network disconnect\" requires exactly 2 arguments.\n"
+                          "See 'berth network disconnect --help'.\n\n"
+                          "Usage:  berth network disconnect [OPTIONS] NETWORK CONTAINER\n\n"
+                          "Disconnect a container from a network");
+                return EXIT_FAILURE;
+        }
+        if (berth_bus_open(&bus) < 0)
+                return EXIT_FAILURE;
+        return network_call(bus, argv[optind], argv[optind + 1], "Disconnect", NULL, force) < 0
+                       ? EXIT_FAILURE
+                       : EXIT_SUCCESS;
 }

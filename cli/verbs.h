@@ -18,7 +18,9 @@ int verb_rm(int argc, char *argv[]);
 int verb_ps(int argc, char *argv[]);
 int verb_port(int argc, char *argv[]);
 /* verbs-network.c: "berth network …". */
+int verb_network_connect(int argc, char *argv[]);
 int verb_network_create(int argc, char *argv[]);
+int verb_network_disconnect(int argc, char *argv[]);
 int verb_network_inspect(int argc, char *argv[]);
 int verb_network_ls(int argc, char *argv[]);
 int verb_network_prune(int argc, char *argv[]);

@@ -3,6 +3,7 @@
 #include <pwd.h>
 
 #include "bus-authorize.h"
+#include "bus-network.h"
 #include "bus-transfer.h"
 #include "bus-util.h"
 #include "log.h"
@@ -81,6 +82,9 @@ static const struct {
         {BERTH_CONTAINER_IFACE, "Top", NULL},
         {BERTH_CONTAINER_IFACE, "GetStats", NULL},
 
+        {BERTH_NETWORK_IFACE, "Connect", BERTH_ACTION_MANAGE_CONTAINERS},
+        {BERTH_NETWORK_IFACE, "Disconnect", BERTH_ACTION_MANAGE_CONTAINERS},
+
         {BERTH_TRANSFER_IFACE, "Cancel", BERTH_ACTION_MANAGE_IMAGES},
 };
 
@@ -122,6 +126,7 @@ static void property_call_action(sd_bus_message *m, const char *member, const ch
 int bus_authorize_method_action(const char *interface, const char *member, const char **ret_action) {
         bool found = false;
 
+        *ret_action = NULL;
         if (!member)
                 return -ENOENT;
         /* Without an interface, an action of any entry of that name counts. */

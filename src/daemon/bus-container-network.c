@@ -37,6 +37,68 @@ static int append_ports(sd_bus_message *reply, const PortMapping *ports, size_t 
         return sd_bus_message_close_container(reply);
 }
 
+static int append_endpoint(
+        sd_bus_message *reply,
+        const char *network,
+        char *const *aliases,
+        const char *ip,
+        unsigned prefixlen,
+        const char *gateway,
+        const char *mac) {
+        int r;
+
+        r = sd_bus_message_open_container(reply, 'r', "sassuss");
+        if (r >= 0)
+                r = sd_bus_message_append(reply, "s", network);
+        if (r >= 0)
+                r = sd_bus_message_append_strv(reply, (char **)aliases);
+        if (r >= 0)
+                r = sd_bus_message_append(reply, "suss", ip, prefixlen, gateway, mac);
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        return r;
+}
+
+/* Every network of the container: the one it was created on, then those it was connected to, with the
+ * aliases it has there and, while it runs, its address there. */
+static int append_networks(sd_bus_message *reply, const Container *c, const NetworkState *state) {
+        _cleanup_(network_config_done) NetworkConfig config = {};
+        _cleanup_close_ int fd = open(c->bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        char *const *aliases;
+        int r;
+
+        if (fd < 0 || network_config_load(fd, &config) < 0)
+                config = (NetworkConfig){};
+        r = sd_bus_message_open_container(reply, 'a', "(sassuss)");
+        if (r < 0)
+                return r;
+        /* The first name is the container's own, not an alias. */
+        aliases = config.network && config.names && config.names[0] ? config.names + 1 : NULL;
+        r = append_endpoint(
+                reply,
+                c->network_name ?: network_mode_to_string(c->network_mode),
+                aliases,
+                state->ip,
+                state->prefixlen,
+                state->gateway,
+                state->mac);
+        for (size_t i = 0; r >= 0 && i < config.n_connected; i++) {
+                const NetworkEndpoint *e = network_state_find_endpoint(state, config.connected[i].network);
+
+                r = append_endpoint(
+                        reply,
+                        config.connected[i].network,
+                        config.connected[i].aliases,
+                        e ? e->ip : "",
+                        e ? e->prefixlen : 0,
+                        e ? e->gateway : "",
+                        e ? e->mac : "");
+        }
+        if (r < 0)
+                return r;
+        return sd_bus_message_close_container(reply);
+}
+
 int bus_container_property_get_network(
         sd_bus *bus,
         const char *path,
@@ -72,5 +134,7 @@ int bus_container_property_get_network(
                 return sd_bus_message_append(reply, "s", state.gateway);
         if (streq(property, "MacAddress"))
                 return sd_bus_message_append(reply, "s", state.mac);
+        if (streq(property, "Networks"))
+                return append_networks(reply, c, &state);
         return append_ports(reply, state.ports, state.n_ports, false);
 }

@@ -7,7 +7,8 @@
 
 /* NetworkMode, PortBindings (as asked for: proto, host IP, host port range, container port) and, while
  * it runs, what berth-network set up: IPAddress, IPPrefixLen, Gateway, MacAddress, Ports (proto, host IP,
- * host port, container port); empty values otherwise. */
+ * host port, container port); empty values otherwise. Networks: every network it is on (name, aliases,
+ * and while it runs its address, prefix length, gateway and MAC address there). */
 int bus_container_property_get_network(
         sd_bus *bus,
         const char *path,

@@ -224,6 +224,7 @@ const sd_bus_vtable bus_container_vtable[] = {
         SD_BUS_PROPERTY("Gateway", "s", bus_container_property_get_network, 0, 0),
         SD_BUS_PROPERTY("MacAddress", "s", bus_container_property_get_network, 0, 0),
         SD_BUS_PROPERTY("Ports", "a(ssqq)", bus_container_property_get_network, 0, 0),
+        SD_BUS_PROPERTY("Networks", "a(sassuss)", bus_container_property_get_network, 0, 0),
         SD_BUS_METHOD("Start", NULL, NULL, method_start, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS(
                 "StartWithStreams",

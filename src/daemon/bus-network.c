@@ -4,8 +4,10 @@
 #include <stdlib.h>
 
 #include "bus-errors.h"
+#include "bus-network-connect.h"
 #include "bus-network.h"
 #include "bus-util.h"
+#include "container-network-connect.h"
 #include "digest.h"
 #include "events.h"
 #include "fileio.h"
@@ -106,14 +108,18 @@ static int network_from_path(Manager *m, const char *path, NetworkInfo *ret) {
         return network_info_get(m, name, ret);
 }
 
-/* The containers on a network: its name as their NetworkMode. */
+/* The containers on a network: the one they were created on, or one they were connected to. */
 static int network_containers(Manager *m, const char *name, char ***ret) {
         _cleanup_strv_free_ char **ids = NULL;
+        int r;
 
         for (Container *c = m->containers; c; c = c->next) {
-                const char *mode = c->network_name ?: network_mode_to_string(c->network_mode);
+                _cleanup_strv_free_ char **networks = NULL;
 
-                if (streq_ptr(mode, name) && strv_extend(&ids, c->id) < 0)
+                r = container_network_list(c, &networks);
+                if (r < 0)
+                        return r;
+                if (strv_contains(networks, name) && strv_extend(&ids, c->id) < 0)
                         return -ENOMEM;
         }
         *ret = TAKE_PTR(ids);
@@ -184,6 +190,18 @@ const sd_bus_vtable bus_network_vtable[] = {
         NETWORK_PROPERTY("Created", "t", SD_BUS_VTABLE_PROPERTY_CONST),
         /* Changes with every container that comes or goes; read it when needed. */
         NETWORK_PROPERTY("Containers", "as", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
+        SD_BUS_METHOD_WITH_ARGS(
+                "Connect",
+                SD_BUS_ARGS("s", container, "a{sv}", options),
+                SD_BUS_NO_RESULT,
+                bus_network_method_connect,
+                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS(
+                "Disconnect",
+                SD_BUS_ARGS("s", container, "b", force),
+                SD_BUS_NO_RESULT,
+                bus_network_method_disconnect,
+                SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_VTABLE_END,
 };
 

@@ -6,6 +6,7 @@
 
 #include "bundle.h"
 #include "bus-errors.h"
+#include "container-cgroup-v1.h"
 #include "container-create.h"
 #include "container-name.h"
 #include "container-network.h"
@@ -340,6 +341,8 @@ int container_create(
         if (r >= 0)
                 r = container_userns_add_to_spec(
                         &userns, c->bundle, host_config.devices, host_config.n_devices, spec);
+        if (r >= 0)
+                r = container_cgroup_v1_set_spec(&c->resources, &resource_host, spec);
         if (r < 0)
                 container_mounts_discard(m, c->mounts, c->n_mounts);
         if (r == -EINVAL)

@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statfs.h>
+#include <unistd.h>
 
+#include "cgroup-v1.h"
 #include "container-resources.h"
 #include "error-set.h"
 #include "json-util.h"
@@ -110,6 +112,8 @@ int resource_host_get(ResourceHost *ret) {
                         h.n_cpus++;
                 }
         h.cgroup_unified = statfs("/sys/fs/cgroup", &fs) >= 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
+        h.v1_memsw = access(CGROUP_V1_ROOT "/memory/memory.memsw.limit_in_bytes", F_OK) >= 0;
+        h.v1_cpuset = cgroup_v1_has("cpuset");
         *ret = h;
         return 0;
 }
@@ -276,34 +280,26 @@ resources_check(const ContainerResources *r, const ResourceHost *host, bool upda
         return 0;
 }
 
-/* systemd 252 applies MemorySwapMax=, MemoryLow= and AllowedCPUs= on cgroup v2 only. Docker drops what a
- * host cannot limit and says so (with "Your kernel does not support …"); so does berth, naming the cause. */
+/* What this host cannot limit: Docker drops it and says so, with its words. On a v1 or hybrid layout
+ * berth-runtime writes swap, soft limit and cpuset itself, where the kernel has them. */
 static int discard_unapplied(ContainerResources *r, const ResourceHost *host, char ***warnings) {
         if (host->cgroup_unified)
                 return 0;
-        if (r->memory > 0 && r->memory_swap > 0) {
+        if (r->memory > 0 && r->memory_swap > 0 && !host->v1_memsw) {
                 r->memory_swap = -1;
                 if (strv_extend(
                             warnings,
-                            "systemd limits swap (MemorySwapMax=) on cgroup v2 only, and this host's "
-                            "layout is cgroup v1. Memory limited without swap.") < 0)
+                            "Your kernel does not support swap limit capabilities or the cgroup is not "
+                            "mounted. Memory limited without swap.") < 0)
                         return -ENOMEM;
         }
-        if (r->memory_reservation > 0) {
-                r->memory_reservation = 0;
-                if (strv_extend(
-                            warnings,
-                            "systemd applies a memory soft limit (MemoryLow=) on cgroup v2 only, and this "
-                            "host's layout is cgroup v1. Limitation discarded.") < 0)
-                        return -ENOMEM;
-        }
-        if (r->cpuset_cpus) {
+        if (r->cpuset_cpus && !host->v1_cpuset) {
                 free(r->cpuset_cpus);
                 r->cpuset_cpus = NULL;
                 if (strv_extend(
                             warnings,
-                            "systemd applies cpusets (AllowedCPUs=) on cgroup v2 only, and this host's "
-                            "layout is cgroup v1. Cpuset discarded.") < 0)
+                            "Your kernel does not support cpuset or the cgroup is not mounted. Cpuset "
+                            "discarded.") < 0)
                         return -ENOMEM;
         }
         return 0;

@@ -6,8 +6,9 @@
  * container's unit. systemd applies those to the cgroup hierarchy it runs: on a v1 or hybrid layout
  * MemoryMax= becomes memory.limit_in_bytes, CPUQuotaPerSecUSec= cpu.cfs_quota_us, CPUShares= cpu.shares,
  * TasksMax= pids.max and BlockIOWeight= the blkio weight; MemorySwapMax=, MemoryLow= and AllowedCPUs=
- * take effect on cgroup v2 only, so there they are discarded with a warning, as Docker discards what a
- * host cannot limit. No bus, no disk, but for the host's CPUs and cgroup layout. */
+ * take effect on cgroup v2 only, so there berth-runtime writes them (container-cgroup-v1.h), and what the
+ * host cannot limit (no swap accounting, no cpuset hierarchy) is discarded with a warning, as Docker does.
+ * No bus, no disk, but for the host's CPUs and cgroup layout. */
 
 #include <cjson/cJSON.h>
 #include <stdbool.h>
@@ -68,6 +69,10 @@ typedef struct ResourceHost {
         unsigned n_cpus;
         uint8_t cpus[RESOURCE_CPUS_MAX / 8];
         bool cgroup_unified; /* pure cgroup v2: CPUWeight=/IOWeight= rather than CPUShares=/BlockIOWeight= */
+        /* On a v1 or hybrid layout, where berth-runtime writes what systemd does not (cgroup-v1-limits.h):
+         */
+        bool v1_memsw;  /* swap accounting, memory.memsw.limit_in_bytes */
+        bool v1_cpuset; /* the v1 cpuset hierarchy */
 } ResourceHost;
 
 int resource_host_get(ResourceHost *ret);

@@ -3,6 +3,7 @@
 
 #include "bus-container-resources.h"
 #include "bus-errors.h"
+#include "container-cgroup-v1.h"
 #include "container-state-file.h"
 #include "container-update.h"
 #include "events.h"
@@ -17,6 +18,8 @@ typedef struct ContainerUpdate {
         char *id;
         ContainerResources resources;
         char **warnings; /* what the update discarded */
+        uint32_t given;  /* the resource fields the update sets */
+        ResourceHost host;
         bool has_policy;
         RestartPolicy policy;
         sd_bus_message *request;
@@ -49,6 +52,12 @@ static int reply_warnings(sd_bus_message *request, char **warnings) {
 static void update_commit(Container *c, ContainerUpdate *u) {
         int r;
 
+        if (u->given != 0) {
+                r = container_cgroup_v1_update_bundle(c, &u->resources, &u->host);
+                if (r < 0)
+                        log_warning_errno(
+                                r, "Failed to write the limits into %s/config.json: %m", c->bundle);
+        }
         container_resources_done(&c->resources);
         c->resources = u->resources;
         u->resources = (ContainerResources){};
@@ -82,6 +91,19 @@ static int on_set_unit_properties_reply(sd_bus_message *reply, void *userdata, s
                                c->id,
                                e->message ?: e->name),
                        0;
+        if (!e) {
+                _cleanup_free_ char *message = NULL;
+                int r = container_cgroup_v1_apply(c, &u->resources, u->given, &u->host, &message);
+
+                if (r < 0)
+                        return (void)sd_bus_reply_method_errorf(
+                                       u->request,
+                                       SD_BUS_ERROR_FAILED,
+                                       "Cannot update container %s: %s",
+                                       c->id,
+                                       message ?: strerror(-r)),
+                               0;
+        }
         update_commit(c, u);
         return 0;
 }
@@ -94,21 +116,21 @@ int container_update(
         sd_bus_error *error) {
         _cleanup_(container_update_freep) ContainerUpdate *u = NULL;
         _cleanup_free_ char *message = NULL;
-        ResourceHost host;
         int r;
 
-        r = resource_host_get(&host);
-        if (r < 0)
-                return sd_bus_error_set_errnof(error, r, "Failed to read the host's CPUs: %m");
         u = calloc(1, sizeof(ContainerUpdate));
         if (!u)
                 return -ENOMEM;
+        r = resource_host_get(&u->host);
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, r, "Failed to read the host's CPUs: %m");
         u->manager = c->manager;
+        u->given = o->given;
         u->id = strdup(c->id);
         if (!u->id)
                 return -ENOMEM;
 
-        r = container_resources_resolve(&c->resources, o, &host, &u->resources, &u->warnings, &message);
+        r = container_resources_resolve(&c->resources, o, &u->host, &u->resources, &u->warnings, &message);
         if (r == -EINVAL)
                 return sd_bus_error_set(error, BERTH_ERROR_INVALID_ARGUMENT, message);
         if (r < 0)
@@ -133,7 +155,13 @@ int container_update(
                 update_commit(c, u);
                 return 0;
         }
-        r = unit_set_resource_properties(c, &u->resources, o->given, &host, on_set_unit_properties_reply, u);
+        /* memsw may not be below the memory limit systemd is about to write. */
+        r = container_cgroup_v1_raise_memsw(c, &u->resources, &u->host);
+        if (r < 0)
+                return sd_bus_error_set_errnof(
+                        error, r, "Failed to raise the memory+swap limit of %s: %m", c->unit);
+        r = unit_set_resource_properties(
+                c, &u->resources, o->given, &u->host, on_set_unit_properties_reply, u);
         if (r < 0)
                 return sd_bus_error_set_errnof(error, r, "Failed to update the unit %s: %m", c->unit);
         TAKE_PTR(u);

@@ -223,6 +223,12 @@ int mount_spec_parse_bind(const char *text, MountSpec *ret, char **ret_error) {
                 return volume_name_error(source, ret_error);
         if (m.type == MOUNT_TYPE_BIND && nocopy)
                 return error_set(ret_error, -EINVAL, "invalid mode: %.300s", mode);
+        /* Docker turns the mode into BindOptions, which a volume refuses. */
+        if (m.type == MOUNT_TYPE_VOLUME && propagation)
+                return error_set(
+                        ret_error,
+                        -EINVAL,
+                        "invalid mount config for type \"volume\": field BindOptions must not be specified");
 
         m.text = strdup(text);
         m.source = source && m.type == MOUNT_TYPE_BIND ? mount_path_clean(source, strlen(source))

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "bind-propagation.h"
 #include "bus-errors.h"
 #include "bus-volume.h"
 #include "events.h"
@@ -163,6 +164,7 @@ static int add_volumes_from(Manager *m, char **from, MountSpec **specs, size_t *
 }
 
 static int resolve_bind(MountSpec *s, sd_bus_error *error) {
+        _cleanup_free_ char *message = NULL;
         struct stat st;
         int r;
 
@@ -182,6 +184,11 @@ static int resolve_bind(MountSpec *s, sd_bus_error *error) {
                         return sd_bus_error_set_errnof(
                                 error, r, "error while creating mount source path '%s': %m", s->source);
         }
+        r = bind_propagation_check(s->source, s->propagation, &message);
+        if (r == -EINVAL)
+                return sd_bus_error_set(error, BERTH_ERROR_INVALID_ARGUMENT, message);
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, r, "Failed to read the mount of %s: %m", s->source);
         s->host_path = strdup(s->source);
         return s->host_path ? 0 : -ENOMEM;
 }

@@ -294,6 +294,10 @@ static int write_regular(
         /* Sparse files may end in a hole. */
         if (written_end < (uint64_t)size && ftruncate(fd, size) < 0)
                 return -errno;
+        /* Writeback starts while the rest of the layer unpacks, so the commit's syncfs() waits for less
+         * (dpkg's habit). */
+        if (written_end > 0)
+                (void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
         r = set_owner_mode(fd, e);
         if (r < 0)
                 return r;

@@ -119,6 +119,8 @@ int transaction_add_blob_fd(Transaction *t, int fd, const char *digest) {
         snprintf(proc, sizeof(proc), "/proc/self/fd/%i", fd);
         if (linkat(AT_FDCWD, proc, t->dir_fd, name, AT_SYMLINK_FOLLOW) < 0)
                 return -errno;
+        /* The commit's syncfs() waits for less when the writeback starts now (dpkg's habit). */
+        (void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
         return transaction_add_blob_file(t, name, digest);
 }
 

@@ -3,7 +3,9 @@
  * the network namespace the runtime joins, the veth pair, the address, NAT and published ports;
  * ExecStopPost= "teardown BUNDLE" removes all of it. systemd runs both on every start and stop, also for
  * Restart= and after the monitor was killed. Setup and teardown of all containers are serialized by one
- * lock, and setup first removes whatever a previous run of the same container left behind. */
+ * lock, and setup first removes whatever a previous run of the same container left behind. berthd runs
+ * "connect BUNDLE NETWORK" and "disconnect BUNDLE NETWORK" for a running container (berth network
+ * connect): under the same lock, recorded in the same state file, so that teardown removes those too. */
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -161,6 +163,14 @@ static int user_network_left(const char *network, const NetworkState *state) {
         return 0;
 }
 
+/* What user_network_left() needs of an endpoint: its network, gateway, prefix and bridge. */
+static void endpoint_as_state(const NetworkEndpoint *e, NetworkState *ret) {
+        *ret = (NetworkState){.prefixlen = e->prefixlen};
+        memcpy(ret->ip, e->ip, sizeof(e->ip));
+        memcpy(ret->gateway, e->gateway, sizeof(e->gateway));
+        memcpy(ret->bridge, e->bridge, sizeof(e->bridge));
+}
+
 /* Removes everything of container id; what is not there is fine. wait_for_links: delete the veth pair
  * before returning (setup, which makes it again); otherwise it goes with the network namespace, as the
  * kernel destroys that in the background, and teardown does not wait for the RCU barrier of a link's
@@ -184,6 +194,16 @@ static int teardown_locked(const Dirs *d, const char *id, const char *network, b
         r = wait_for_links ? link_delete(veth) : link_detach(veth);
         if (r < 0)
                 ret = r;
+        for (size_t i = 0; i < state.n_connected; i++) {
+                const NetworkEndpoint *e = &state.connected[i];
+
+                r = wait_for_links ? link_delete(e->veth) : link_detach(e->veth);
+                if (r < 0)
+                        ret = r;
+                if ((r = release_address(e->network, id)) < 0)
+                        ret = log_error_errno(
+                                r, "Failed to release the address of %s on %s: %m", id, e->network);
+        }
         r = netns_path(id, &ns);
         if (r < 0)
                 return r;
@@ -199,6 +219,14 @@ static int teardown_locked(const Dirs *d, const char *id, const char *network, b
                 ret = log_error_errno(errno, "Failed to remove %s: %m", state_path);
         if (network) {
                 r = user_network_left(network, state.ip[0] ? &state : NULL);
+                if (r < 0)
+                        ret = r;
+        }
+        for (size_t i = 0; i < state.n_connected; i++) {
+                _cleanup_(network_state_done) NetworkState left = {};
+
+                endpoint_as_state(&state.connected[i], &left);
+                r = user_network_left(state.connected[i].network, &left);
                 if (r < 0)
                         ret = r;
         }
@@ -349,13 +377,27 @@ nft_publish(const Subnet *subnet, const char *ip, const PortMapping *ports, size
 }
 
 typedef struct InterfaceArgs {
-        uint32_t ip, gateway;
+        const char *ifname;
+        uint32_t ip, gateway; /* gateway 0: no default route */
         unsigned prefixlen;
 } InterfaceArgs;
 
 static int configure_interfaces(void *userdata) {
         const InterfaceArgs *a = userdata;
-        return container_interfaces_configure(a->ip, a->prefixlen, a->gateway);
+        return container_interfaces_configure(a->ifname, a->ip, a->prefixlen, a->gateway);
+}
+
+static int state_save(const char *id, const NetworkState *state) {
+        _cleanup_json_ cJSON *o = NULL;
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        r = network_state_to_json(state, &o);
+        if (r >= 0)
+                r = network_state_path(BERTH_RUN_DIR, id, &path);
+        if (r >= 0)
+                r = json_write_file_atomic_at(AT_FDCWD, path, o);
+        return r < 0 ? log_error_errno(r, "Failed to write the network state of %s: %m", id) : 0;
 }
 
 static int
@@ -378,6 +420,113 @@ write_bundle_files(int bundle_fd, const NetworkConfig *config, const char *ip, c
         return r < 0 ? log_error_errno(r, "Failed to write the container's hosts and resolv.conf: %m") : 0;
 }
 
+/* Connects the running container id (its network state in state) to the user network of a: the next free
+ * ethN, an address of that network, no default route. The endpoint goes into the state file before
+ * anything is made, so that teardown finds it whatever happens next. */
+static int attach_locked(const char *id, NetworkState *state, const NetworkAttachment *a, char **ret_error) {
+        _cleanup_free_ char *leases_path = NULL, *ns = NULL;
+        _cleanup_close_ int leases_fd = -EBADF, ns_fd = -EBADF;
+        NetworkEndpoint *e, *t;
+        InterfaceArgs args;
+        Subnet subnet;
+        bool bridge_created;
+        unsigned index = 1;
+        uint32_t ip;
+        int bridge, r;
+
+        r = subnet_parse_bip(a->bip, &subnet);
+        if (r < 0)
+                return log_error_errno(r, "Invalid subnet of network %s: %s", a->network, a->bip);
+        /* The lowest ethN no other endpoint has. */
+        for (size_t i = 0; i < state->n_connected; i++) {
+                char name[16];
+
+                snprintf(name, sizeof(name), "eth%u", index);
+                if (streq(state->connected[i].ifname, name)) {
+                        index++;
+                        i = (size_t)-1;
+                }
+        }
+        r = leases_dir(a->network, &leases_path);
+        if (r < 0)
+                return log_oom();
+        r = open_dir(leases_path, &leases_fd);
+        if (r < 0)
+                return r;
+        r = ipam_allocate(leases_fd, &subnet, id, &ip);
+        if (r == -ENOSPC)
+                return asprintf(ret_error, "no available IPv4 addresses on network %s", a->network) < 0
+                               ? -ENOMEM
+                               : r;
+        if (r < 0)
+                return log_error_errno(r, "Failed to lease an address: %m");
+
+        t = realloc(state->connected, (state->n_connected + 1) * sizeof(NetworkEndpoint));
+        if (!t)
+                return log_oom();
+        state->connected = t;
+        e = &state->connected[state->n_connected];
+        *e = (NetworkEndpoint){.network = strdup(a->network), .prefixlen = subnet.prefixlen};
+        if (!e->network)
+                return log_oom();
+        state->n_connected++;
+        ip_to_string(ip, e->ip);
+        ip_to_string(subnet.gateway, e->gateway);
+        mac_from_ip(ip, e->mac);
+        snprintf(e->bridge, sizeof(e->bridge), "%s", a->bridge);
+        snprintf(e->ifname, sizeof(e->ifname), "eth%u", index);
+        snprintf(e->veth, sizeof(e->veth), "vx%.11s%u", id, index);
+        r = state_save(id, state);
+        if (r < 0)
+                return r;
+
+        r = netns_path(id, &ns);
+        if (r < 0)
+                return log_oom();
+        bridge = bridge_ensure(a->bridge, &subnet, &bridge_created);
+        if (bridge < 0)
+                return bridge;
+        r = write_sysctl("/proc/sys/net/ipv4/ip_forward", "1");
+        if (r < 0)
+                return r;
+        ns_fd = open(ns, O_RDONLY | O_CLOEXEC);
+        if (ns_fd < 0)
+                return log_error_errno(errno, "Failed to open %s: %m", ns);
+        r = veth_create(e->veth, bridge, ns_fd, e->ifname, e->mac);
+        if (r < 0)
+                return r;
+        args = (InterfaceArgs){.ifname = e->ifname, .ip = ip, .prefixlen = subnet.prefixlen};
+        r = netns_run(ns, configure_interfaces, &args);
+        if (r < 0)
+                return r;
+        r = nft_publish(&subnet, e->ip, NULL, 0, ret_error);
+        if (r >= 0 && (bridge_created || r > 0))
+                r = nft_isolate(a->bridge, &subnet, true, ret_error);
+        return r < 0 ? r : 0;
+}
+
+/* Takes the running container id off network: its interface there, its address, and network's bridge with
+ * the last member. */
+static int detach_locked(const char *id, NetworkState *state, const char *network) {
+        _cleanup_(network_state_done) NetworkState left = {};
+        NetworkEndpoint *e = network_state_find_endpoint(state, network);
+        int r, ret = 0;
+
+        if (!e)
+                return 0;
+        if ((r = link_delete(e->veth)) < 0)
+                ret = r;
+        if ((r = release_address(network, id)) < 0)
+                ret = log_error_errno(r, "Failed to release the address of %s on %s: %m", id, network);
+        endpoint_as_state(e, &left);
+        network_state_remove_endpoint(state, network);
+        if ((r = state_save(id, state)) < 0)
+                ret = r;
+        if ((r = user_network_left(network, &left)) < 0)
+                ret = r;
+        return ret;
+}
+
 static int setup_locked(
         const Dirs *d,
         const char *id,
@@ -386,9 +535,7 @@ static int setup_locked(
         NetworkConfig *config,
         char **ret_error) {
         _cleanup_(network_state_done) NetworkState state = {};
-        _cleanup_free_ char *daemon_json = NULL, *ns = NULL, *state_path = NULL, *route_localnet = NULL,
-                            *leases_path = NULL;
-        _cleanup_json_ cJSON *state_json = NULL;
+        _cleanup_free_ char *daemon_json = NULL, *ns = NULL, *route_localnet = NULL, *leases_path = NULL;
         _cleanup_close_ int ns_fd = -EBADF, leases_fd = -EBADF;
         const char *bridge_name = config->network ? config->bridge : NETWORK_BRIDGE_NAME;
         InterfaceArgs args;
@@ -442,17 +589,16 @@ static int setup_locked(
         state.bundle = strdup(bundle);
         if ((config->network && !state.network) || !state.bundle)
                 return log_oom();
-        state.ports = config->ports;
-        state.n_ports = config->n_ports;
-        r = network_state_to_json(&state, &state_json);
-        state.ports = NULL;
+        if (config->n_ports > 0) {
+                state.ports = malloc(config->n_ports * sizeof(PortMapping));
+                if (!state.ports)
+                        return log_oom();
+                memcpy(state.ports, config->ports, config->n_ports * sizeof(PortMapping));
+                state.n_ports = config->n_ports;
+        }
+        r = state_save(id, &state);
         if (r < 0)
-                return log_oom();
-        r = network_state_path(BERTH_RUN_DIR, id, &state_path);
-        if (r >= 0)
-                r = json_write_file_atomic_at(AT_FDCWD, state_path, state_json);
-        if (r < 0)
-                return log_error_errno(r, "Failed to write the network state of %s: %m", id);
+                return r;
 
         r = netns_path(id, &ns);
         if (r < 0)
@@ -473,10 +619,11 @@ static int setup_locked(
         if (ns_fd < 0)
                 return log_error_errno(errno, "Failed to open %s: %m", ns);
         veth_name(id, veth);
-        r = veth_create(veth, bridge, ns_fd, state.mac);
+        r = veth_create(veth, bridge, ns_fd, "eth0", state.mac);
         if (r < 0)
                 return r;
-        args = (InterfaceArgs){.ip = ip, .gateway = subnet.gateway, .prefixlen = subnet.prefixlen};
+        args = (InterfaceArgs){
+                .ifname = "eth0", .ip = ip, .gateway = subnet.gateway, .prefixlen = subnet.prefixlen};
         r = netns_run(ns, configure_interfaces, &args);
         if (r < 0)
                 return r;
@@ -491,10 +638,20 @@ static int setup_locked(
         }
 
         r = write_bundle_files(bundle_fd, config, state.ip, state.gateway);
-        if (r < 0 || !config->network)
+        if (r < 0)
                 return r;
+        for (size_t i = 0; i < config->n_connected; i++) {
+                r = attach_locked(id, &state, &config->connected[i], ret_error);
+                if (r < 0)
+                        return r;
+        }
         /* Its name in the other members' hosts files, theirs in its own. */
-        return network_hosts_refresh(config->network);
+        if (config->network && (r = network_hosts_refresh(config->network)) < 0)
+                return r;
+        for (size_t i = 0; i < config->n_connected; i++)
+                if ((r = network_hosts_refresh(config->connected[i].network)) < 0)
+                        return r;
+        return 0;
 }
 
 static int verb_setup(const char *bundle, const char *id) {
@@ -535,6 +692,85 @@ static int verb_setup(const char *bundle, const char *id) {
         return EXIT_ENGINE_ERROR;
 }
 
+/* The first error for berthd to show, in the bundle as with setup. */
+static void error_record(int bundle_fd, const char *error) {
+        if (!error)
+                error = log_first_error();
+        if (!error)
+                return;
+        log_error("%s", error);
+        (void)write_file_atomic_at(bundle_fd, START_ERROR_FILE, error, strlen(error), 0644);
+}
+
+static int verb_connect(const char *bundle, const char *id, const char *network) {
+        _cleanup_(network_config_done) NetworkConfig config = {};
+        _cleanup_(network_state_done) NetworkState state = {};
+        _cleanup_(dirs_done) Dirs d = {.lock_fd = -EBADF, .ports_fd = -EBADF};
+        _cleanup_close_ int bundle_fd = -EBADF;
+        _cleanup_free_ char *error = NULL;
+        const NetworkAttachment *a;
+        int r;
+
+        bundle_fd = open(bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (bundle_fd < 0)
+                return log_error_errno(errno, "Bundle %s: %m", bundle), EXIT_ENGINE_ERROR;
+        (void)unlinkat(bundle_fd, START_ERROR_FILE, 0);
+        log_reset_first_error();
+        r = network_config_load(bundle_fd, &config);
+        if (r < 0)
+                log_error_errno(r, "Failed to read %s/" NETWORK_CONFIG_FILE ": %m", bundle);
+        a = r >= 0 ? network_config_find_attachment(&config, network) : NULL;
+        if (r >= 0 && !a)
+                r = log_error_errno(-ENOENT, "%s does not name network %s", NETWORK_CONFIG_FILE, network);
+        if (r >= 0)
+                r = dirs_open(&d);
+        if (r >= 0 && (r = network_state_load(BERTH_RUN_DIR, id, &state)) < 0)
+                log_error_errno(r, "Failed to read the network state of %s (is it running?): %m", id);
+        if (r >= 0 && network_state_find_endpoint(&state, network))
+                return 0;
+        if (r >= 0)
+                r = attach_locked(id, &state, a, &error);
+        if (r >= 0)
+                r = network_hosts_refresh(network);
+        if (r >= 0)
+                return 0;
+        error_record(bundle_fd, error);
+        if (state.bundle)
+                (void)detach_locked(id, &state, network);
+        return EXIT_ENGINE_ERROR;
+}
+
+static int verb_disconnect(const char *bundle, const char *id, const char *network) {
+        _cleanup_(network_state_done) NetworkState state = {};
+        _cleanup_(dirs_done) Dirs d = {.lock_fd = -EBADF, .ports_fd = -EBADF};
+        _cleanup_close_ int bundle_fd = -EBADF;
+        int r;
+
+        bundle_fd = open(bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (bundle_fd < 0)
+                return log_error_errno(errno, "Bundle %s: %m", bundle), EXIT_ENGINE_ERROR;
+        (void)unlinkat(bundle_fd, START_ERROR_FILE, 0);
+        log_reset_first_error();
+        r = dirs_open(&d);
+        if (r >= 0) {
+                r = network_state_load(BERTH_RUN_DIR, id, &state);
+                /* Not running: nothing to take down. */
+                if (r == -ENOENT)
+                        return 0;
+                if (r < 0)
+                        log_error_errno(r, "Failed to read the network state of %s: %m", id);
+        }
+        if (r >= 0)
+                r = detach_locked(id, &state, network);
+        /* Its own hosts file without the names of that network. */
+        if (r >= 0)
+                r = container_hosts_refresh(id);
+        if (r >= 0)
+                return 0;
+        error_record(bundle_fd, NULL);
+        return EXIT_ENGINE_ERROR;
+}
+
 static int verb_teardown(const char *id) {
         _cleanup_(dirs_done) Dirs d = {.lock_fd = -EBADF, .ports_fd = -EBADF};
         int r;
@@ -545,14 +781,28 @@ static int verb_teardown(const char *id) {
         return r < 0 ? 1 : 0;
 }
 
+static void usage(void) {
+        fprintf(stderr,
+                "usage: berth-network setup BUNDLE               (ExecStartPre= of a container's unit)\n"
+                "       berth-network teardown BUNDLE            (ExecStopPost=)\n"
+                "       berth-network connect BUNDLE NETWORK     (berthd: a running container joins "
+                "NETWORK)\n"
+                "       berth-network disconnect BUNDLE NETWORK  (berthd: it leaves NETWORK)\n");
+}
+
 int main(int argc, char *argv[]) {
         _cleanup_free_ char *copy = NULL;
+        bool with_network;
         const char *id;
 
-        if (argc != 3 || (!streq(argv[1], "setup") && !streq(argv[1], "teardown"))) {
-                fprintf(stderr,
-                        "usage: berth-network setup BUNDLE     (ExecStartPre= of a container's unit)\n"
-                        "       berth-network teardown BUNDLE  (ExecStopPost=)\n");
+        if (argc < 3) {
+                usage();
+                return EXIT_ENGINE_ERROR;
+        }
+        with_network = streq(argv[1], "connect") || streq(argv[1], "disconnect");
+        if ((with_network && argc != 4) ||
+            (!with_network && (argc != 3 || (!streq(argv[1], "setup") && !streq(argv[1], "teardown"))))) {
+                usage();
                 return EXIT_ENGINE_ERROR;
         }
         copy = strdup(argv[2]);
@@ -562,5 +812,9 @@ int main(int argc, char *argv[]) {
         if (strlen(id) != 64 || strspn(id, "0123456789abcdef") != 64)
                 return log_error("Not a container bundle: %s", argv[2]), EXIT_ENGINE_ERROR;
 
+        if (streq(argv[1], "connect"))
+                return verb_connect(argv[2], id, argv[3]);
+        if (streq(argv[1], "disconnect"))
+                return verb_disconnect(argv[2], id, argv[3]);
         return streq(argv[1], "setup") ? verb_setup(argv[2], id) : verb_teardown(id);
 }

@@ -112,7 +112,8 @@ static int mac_parse(const char *s, struct nl_addr **ret) {
         return *ret ? 0 : -ENOMEM;
 }
 
-int veth_create(const char *host_name, int bridge_ifindex, int netns_fd, const char *mac) {
+int veth_create(
+        const char *host_name, int bridge_ifindex, int netns_fd, const char *peer_name, const char *mac) {
         _cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
         _cleanup_(rtnl_link_putp) struct rtnl_link *veth = NULL, *host = NULL;
         _cleanup_(nl_addr_putp) struct nl_addr *lladdr = NULL;
@@ -132,7 +133,7 @@ int veth_create(const char *host_name, int bridge_ifindex, int netns_fd, const c
         rtnl_link_set_name(veth, host_name);
         rtnl_link_set_master(veth, bridge_ifindex);
         peer = rtnl_link_veth_get_peer(veth);
-        rtnl_link_set_name(peer, "eth0");
+        rtnl_link_set_name(peer, peer_name);
         rtnl_link_set_addr(peer, lladdr);
         rtnl_link_set_ns_fd(peer, netns_fd);
         rtnl_link_put(peer);
@@ -158,7 +159,7 @@ static int link_up_by_name(struct nl_sock *sk, const char *name, int *ret_ifinde
         return link_set_up(sk, link);
 }
 
-int container_interfaces_configure(uint32_t ip, unsigned prefixlen, uint32_t gateway) {
+int container_interfaces_configure(const char *ifname, uint32_t ip, unsigned prefixlen, uint32_t gateway) {
         _cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
         _cleanup_(rtnl_route_putp) struct rtnl_route *route = NULL;
         _cleanup_(nl_addr_putp) struct nl_addr *dst = NULL, *gw = NULL;
@@ -172,11 +173,11 @@ int container_interfaces_configure(uint32_t ip, unsigned prefixlen, uint32_t gat
         r = link_up_by_name(sk, "lo", NULL);
         if (r < 0)
                 return r;
-        r = link_up_by_name(sk, "eth0", &ifindex);
+        r = link_up_by_name(sk, ifname, &ifindex);
         if (r < 0)
                 return r;
         r = address_add(sk, ifindex, ip, prefixlen);
-        if (r < 0)
+        if (r < 0 || gateway == 0)
                 return r;
 
         route = rtnl_route_alloc();

@@ -11,12 +11,14 @@
 /* The bridge with the gateway's address, up; created when missing (*ret_created). Returns its ifindex. */
 int bridge_ensure(const char *name, const Subnet *subnet, bool *ret_created);
 
-/* A veth pair: host_name enslaved to the bridge and up, the peer as eth0 (with mac) in the network
- * namespace netns_fd. */
-int veth_create(const char *host_name, int bridge_ifindex, int netns_fd, const char *mac);
+/* A veth pair: host_name enslaved to the bridge and up, the peer as peer_name (eth0, eth1, …; with mac) in
+ * the network namespace netns_fd. */
+int veth_create(
+        const char *host_name, int bridge_ifindex, int netns_fd, const char *peer_name, const char *mac);
 
-/* Run inside the container's network namespace: lo and eth0 up, eth0's address, default route. */
-int container_interfaces_configure(uint32_t ip, unsigned prefixlen, uint32_t gateway);
+/* Run inside the container's network namespace: lo and ifname up, ifname's address, and the default route
+ * through gateway unless it is 0. */
+int container_interfaces_configure(const char *ifname, uint32_t ip, unsigned prefixlen, uint32_t gateway);
 
 /* Deletes a link (for a veth, both ends); a missing one is fine. Slow: the kernel waits for an RCU barrier
  * (12 to 30 ms here). */

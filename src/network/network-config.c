@@ -29,7 +29,18 @@ NetworkMode network_mode_from_string(const char *s) {
         return _NETWORK_MODE_INVALID;
 }
 
+void network_attachment_done(NetworkAttachment *a) {
+        free(a->network);
+        free(a->bip);
+        free(a->bridge);
+        strv_free(a->aliases);
+        *a = (NetworkAttachment){};
+}
+
 void network_config_done(NetworkConfig *c) {
+        for (size_t i = 0; i < c->n_connected; i++)
+                network_attachment_done(&c->connected[i]);
+        free(c->connected);
         free(c->network);
         free(c->bip);
         free(c->bridge);
@@ -39,6 +50,41 @@ void network_config_done(NetworkConfig *c) {
         strv_free(c->extra_hosts);
         free(c->ports);
         *c = (NetworkConfig){};
+}
+
+NetworkAttachment *network_config_find_attachment(const NetworkConfig *c, const char *network) {
+        for (size_t i = 0; i < c->n_connected; i++)
+                if (streq(c->connected[i].network, network))
+                        return &c->connected[i];
+        return NULL;
+}
+
+int network_config_add_attachment(NetworkConfig *c, NetworkAttachment *a) {
+        NetworkAttachment *t = realloc(c->connected, (c->n_connected + 1) * sizeof(NetworkAttachment));
+
+        if (!t)
+                return -ENOMEM;
+        c->connected = t;
+        c->connected[c->n_connected++] = *a;
+        *a = (NetworkAttachment){};
+        return 0;
+}
+
+void network_config_remove_attachment(NetworkConfig *c, const char *network) {
+        NetworkAttachment *a = network_config_find_attachment(c, network);
+
+        if (!a)
+                return;
+        network_attachment_done(a);
+        memmove(a, a + 1, (size_t)(c->connected + c->n_connected - (a + 1)) * sizeof(NetworkAttachment));
+        c->n_connected--;
+}
+
+/* The subnet and bridge of a user network as network.json names them. */
+static bool bridge_fields_valid(const char *bip, const char *bridge) {
+        Subnet s;
+
+        return bip && subnet_parse_bip(bip, &s) >= 0 && bridge && strlen(bridge) > 0 && strlen(bridge) <= 15;
 }
 
 static int add_strv(cJSON *o, const char *key, char *const *l) {
@@ -52,7 +98,7 @@ static int add_strv(cJSON *o, const char *key, char *const *l) {
 
 int network_config_to_json(const NetworkConfig *c, cJSON **ret) {
         _cleanup_json_ cJSON *o = cJSON_CreateObject();
-        cJSON *ports;
+        cJSON *ports, *connected;
 
         if (!o || !cJSON_AddStringToObject(o, "Mode", network_mode_to_string(c->mode)) ||
             !cJSON_AddStringToObject(o, "Hostname", c->hostname ?: "") ||
@@ -67,7 +113,51 @@ int network_config_to_json(const NetworkConfig *c, cJSON **ret) {
         if (!ports)
                 return -ENOMEM;
         cJSON_AddItemToObject(o, "Ports", ports);
+        connected = cJSON_AddArrayToObject(o, "Connected");
+        if (!connected)
+                return -ENOMEM;
+        for (size_t i = 0; i < c->n_connected; i++) {
+                const NetworkAttachment *a = &c->connected[i];
+                cJSON *e = cJSON_CreateObject();
+
+                if (!e)
+                        return -ENOMEM;
+                cJSON_AddItemToArray(connected, e);
+                if (!cJSON_AddStringToObject(e, "Network", a->network) ||
+                    !cJSON_AddStringToObject(e, "Bip", a->bip) ||
+                    !cJSON_AddStringToObject(e, "Bridge", a->bridge) ||
+                    add_strv(e, "Aliases", a->aliases) < 0)
+                        return -ENOMEM;
+        }
         *ret = TAKE_PTR(o);
+        return 0;
+}
+
+static int attachments_from_json(const cJSON *a, NetworkConfig *c) {
+        const cJSON *e;
+        int r;
+
+        if (!a)
+                return 0;
+        if (!cJSON_IsArray(a))
+                return -EINVAL;
+        cJSON_ArrayForEach (e, a) {
+                _cleanup_(network_attachment_done) NetworkAttachment t = {};
+                const char *network = json_get_string(e, "Network");
+
+                if (!network ||
+                    !bridge_fields_valid(json_get_string(e, "Bip"), json_get_string(e, "Bridge")) ||
+                    network_config_find_attachment(c, network) || streq_ptr(c->network, network))
+                        return -EINVAL;
+                t.network = strdup(network);
+                t.bip = strdup(json_get_string(e, "Bip"));
+                t.bridge = strdup(json_get_string(e, "Bridge"));
+                if (!t.network || !t.bip || !t.bridge)
+                        return -ENOMEM;
+                if ((r = json_get_strv(e, "Aliases", &t.aliases)) < 0 ||
+                    (r = network_config_add_attachment(c, &t)) < 0)
+                        return r;
+        }
         return 0;
 }
 
@@ -82,11 +172,9 @@ int network_config_from_json(const cJSON *o, NetworkConfig *ret) {
         if (!c.hostname)
                 return -ENOMEM;
         if (json_get_string(o, "Network")) {
-                Subnet s;
                 const char *bip = json_get_string(o, "Bip"), *bridge = json_get_string(o, "Bridge");
 
-                if (!bip || subnet_parse_bip(bip, &s) < 0 || !bridge || strlen(bridge) == 0 ||
-                    strlen(bridge) > 15)
+                if (!bridge_fields_valid(bip, bridge))
                         return -EINVAL;
                 c.network = strdup(json_get_string(o, "Network"));
                 c.bip = strdup(bip);
@@ -98,6 +186,9 @@ int network_config_from_json(const cJSON *o, NetworkConfig *ret) {
             (r = json_get_strv(o, "ExtraHosts", &c.extra_hosts)) < 0)
                 return r;
         r = port_mappings_from_json(cJSON_GetObjectItemCaseSensitive(o, "Ports"), &c.ports, &c.n_ports);
+        if (r < 0)
+                return r;
+        r = attachments_from_json(cJSON_GetObjectItemCaseSensitive(o, "Connected"), &c);
         if (r < 0)
                 return r;
         *ret = c;
@@ -185,16 +276,59 @@ void ip_to_string(uint32_t ip, char ret[static 16]) {
         inet_ntop(AF_INET, &a, ret, 16);
 }
 
+void network_endpoint_done(NetworkEndpoint *e) {
+        free(e->network);
+        *e = (NetworkEndpoint){};
+}
+
+NetworkEndpoint *network_state_find_endpoint(const NetworkState *s, const char *network) {
+        for (size_t i = 0; i < s->n_connected; i++)
+                if (streq(s->connected[i].network, network))
+                        return &s->connected[i];
+        return NULL;
+}
+
+void network_state_remove_endpoint(NetworkState *s, const char *network) {
+        NetworkEndpoint *e = network_state_find_endpoint(s, network);
+
+        if (!e)
+                return;
+        network_endpoint_done(e);
+        memmove(e, e + 1, (size_t)(s->connected + s->n_connected - (e + 1)) * sizeof(NetworkEndpoint));
+        s->n_connected--;
+}
+
 void network_state_done(NetworkState *s) {
+        for (size_t i = 0; i < s->n_connected; i++)
+                network_endpoint_done(&s->connected[i]);
+        free(s->connected);
         free(s->network);
         free(s->bundle);
         free(s->ports);
         *s = (NetworkState){};
 }
 
+static int endpoint_to_json(const NetworkEndpoint *e, cJSON *array) {
+        cJSON *o = cJSON_CreateObject();
+
+        if (!o)
+                return -ENOMEM;
+        cJSON_AddItemToArray(array, o);
+        if (!cJSON_AddStringToObject(o, "Network", e->network) ||
+            !cJSON_AddStringToObject(o, "IPAddress", e->ip) ||
+            !cJSON_AddNumberToObject(o, "IPPrefixLen", e->prefixlen) ||
+            !cJSON_AddStringToObject(o, "Gateway", e->gateway) ||
+            !cJSON_AddStringToObject(o, "MacAddress", e->mac) ||
+            !cJSON_AddStringToObject(o, "Bridge", e->bridge) ||
+            !cJSON_AddStringToObject(o, "Interface", e->ifname) ||
+            !cJSON_AddStringToObject(o, "Veth", e->veth))
+                return -ENOMEM;
+        return 0;
+}
+
 int network_state_to_json(const NetworkState *s, cJSON **ret) {
         _cleanup_json_ cJSON *o = cJSON_CreateObject();
-        cJSON *ports;
+        cJSON *ports, *connected;
 
         if (!o || !cJSON_AddStringToObject(o, "IPAddress", s->ip) ||
             !cJSON_AddNumberToObject(o, "IPPrefixLen", s->prefixlen) ||
@@ -208,6 +342,12 @@ int network_state_to_json(const NetworkState *s, cJSON **ret) {
         if (!ports)
                 return -ENOMEM;
         cJSON_AddItemToObject(o, "Ports", ports);
+        connected = cJSON_AddArrayToObject(o, "Connected");
+        if (!connected)
+                return -ENOMEM;
+        for (size_t i = 0; i < s->n_connected; i++)
+                if (endpoint_to_json(&s->connected[i], connected) < 0)
+                        return -ENOMEM;
         *ret = TAKE_PTR(o);
         return 0;
 }
@@ -218,6 +358,37 @@ static int copy_field(const cJSON *o, const char *key, char *dest, size_t size) 
         if (!v || strlen(v) >= size)
                 return -EINVAL;
         memcpy(dest, v, strlen(v) + 1);
+        return 0;
+}
+
+static int endpoints_from_json(const cJSON *a, NetworkState *s) {
+        const cJSON *o;
+
+        if (!a)
+                return 0;
+        if (!cJSON_IsArray(a))
+                return -EINVAL;
+        cJSON_ArrayForEach (o, a) {
+                NetworkEndpoint e = {}, *t;
+                int64_t prefix = json_get_integer(o, "IPPrefixLen", -1);
+
+                if (!json_get_string(o, "Network") || copy_field(o, "IPAddress", e.ip, sizeof(e.ip)) < 0 ||
+                    copy_field(o, "Gateway", e.gateway, sizeof(e.gateway)) < 0 ||
+                    copy_field(o, "MacAddress", e.mac, sizeof(e.mac)) < 0 ||
+                    copy_field(o, "Bridge", e.bridge, sizeof(e.bridge)) < 0 ||
+                    copy_field(o, "Interface", e.ifname, sizeof(e.ifname)) < 0 ||
+                    copy_field(o, "Veth", e.veth, sizeof(e.veth)) < 0 || prefix < 0 || prefix > 32)
+                        return -EINVAL;
+                e.prefixlen = (unsigned)prefix;
+                t = realloc(s->connected, (s->n_connected + 1) * sizeof(NetworkEndpoint));
+                if (!t)
+                        return -ENOMEM;
+                s->connected = t;
+                e.network = strdup(json_get_string(o, "Network"));
+                if (!e.network)
+                        return -ENOMEM;
+                s->connected[s->n_connected++] = e;
+        }
         return 0;
 }
 
@@ -236,6 +407,9 @@ int network_state_from_json(const cJSON *o, NetworkState *ret) {
             (json_get_string(o, "Bundle") && !(s.bundle = strdup(json_get_string(o, "Bundle")))))
                 return -ENOMEM;
         r = port_mappings_from_json(cJSON_GetObjectItemCaseSensitive(o, "Ports"), &s.ports, &s.n_ports);
+        if (r < 0)
+                return r;
+        r = endpoints_from_json(cJSON_GetObjectItemCaseSensitive(o, "Connected"), &s);
         if (r < 0)
                 return r;
         *ret = s;

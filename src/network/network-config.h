@@ -24,6 +24,15 @@ typedef enum NetworkMode {
 const char *network_mode_to_string(NetworkMode m);
 NetworkMode network_mode_from_string(const char *s);
 
+/* A user network the container was connected to after create (berth network connect): its interfaces
+ * eth1, eth2, … in this order; the first network keeps eth0 and the default route. */
+typedef struct NetworkAttachment {
+        char *network;
+        char *bip;
+        char *bridge;
+        char **aliases; /* --alias: more names on this network, after the container's name */
+} NetworkAttachment;
+
 typedef struct NetworkConfig {
         NetworkMode mode;
         char *network; /* a user network (network-store.h); NULL: the default bridge */
@@ -36,9 +45,17 @@ typedef struct NetworkConfig {
         char **extra_hosts;
         PortMapping *ports;
         size_t n_ports;
+        NetworkAttachment *connected;
+        size_t n_connected;
 } NetworkConfig;
 
+void network_attachment_done(NetworkAttachment *a);
 void network_config_done(NetworkConfig *c);
+/* The attachment to network, or NULL. */
+NetworkAttachment *network_config_find_attachment(const NetworkConfig *c, const char *network);
+/* Appends a (taking its contents) or removes the attachment to network. */
+int network_config_add_attachment(NetworkConfig *c, NetworkAttachment *a);
+void network_config_remove_attachment(NetworkConfig *c, const char *network);
 int network_config_to_json(const NetworkConfig *c, cJSON **ret);
 int network_config_from_json(const cJSON *o, NetworkConfig *ret);
 int network_config_load(int bundle_fd, NetworkConfig *ret);
@@ -59,6 +76,18 @@ int daemon_config_bridge_subnet(const char *daemon_json, Subnet *ret, char **ret
 void mac_from_ip(uint32_t ip, char ret[static 18]);
 void ip_to_string(uint32_t ip, char ret[static 16]);
 
+/* What berth-network made for a NetworkAttachment of a running container. */
+typedef struct NetworkEndpoint {
+        char *network;
+        char ip[16];
+        unsigned prefixlen;
+        char gateway[16];
+        char mac[18];
+        char bridge[16];
+        char ifname[16]; /* eth1, … in the container */
+        char veth[16];   /* the host end */
+} NetworkEndpoint;
+
 typedef struct NetworkState {
         char *network; /* NULL: the default bridge */
         char *bundle;
@@ -69,7 +98,14 @@ typedef struct NetworkState {
         char bridge[16];
         PortMapping *ports; /* host ports as published (picked ones filled in) */
         size_t n_ports;
+        NetworkEndpoint *connected;
+        size_t n_connected;
 } NetworkState;
+
+void network_endpoint_done(NetworkEndpoint *e);
+/* The endpoint on network, or NULL. */
+NetworkEndpoint *network_state_find_endpoint(const NetworkState *s, const char *network);
+void network_state_remove_endpoint(NetworkState *s, const char *network);
 
 void network_state_done(NetworkState *s);
 int network_state_to_json(const NetworkState *s, cJSON **ret);

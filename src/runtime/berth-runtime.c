@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "attach-server.h"
+#include "cgroup-v1-limits.h"
 #include "container-init.h"
 #include "exit-status.h"
 #include "fileio.h"
@@ -161,6 +162,13 @@ static int verb_run(const char *bundle_arg) {
                                EXIT_ENGINE_ERROR;
         }
 
+        /* Before the clone: the container and the exec sessions inherit the monitor's cpuset. */
+        r = cgroup_v1_limits_apply(&spec->resources, &error);
+        if (r < 0) {
+                log_error("%s", error);
+                return EXIT_ENGINE_ERROR;
+        }
+
         /* The container (not this monitor) goes into a v1 freezer cgroup, for pause/unpause. */
         r = freezer_join_unit(&freezer_origin);
         if (r < 0)
@@ -293,6 +301,9 @@ static int verb_stop_post(const char *bundle) {
         r = freezer_remove_unit();
         if (r < 0)
                 log_debug_errno(r, "Failed to remove the freezer cgroup: %m");
+        r = cgroup_v1_limits_remove();
+        if (r < 0)
+                log_debug_errno(r, "Failed to remove the cpuset cgroup: %m");
 
         code = exit_code_from_service_env(getenv("EXIT_CODE"), getenv("EXIT_STATUS"));
         if (code < 0) {

@@ -30,15 +30,18 @@ static const struct {
         {"nostrictatime", true, MS_STRICTATIME},
 };
 
-static const char *const propagation_options[] = {
-        "private",
-        "rprivate",
-        "shared",
-        "rshared",
-        "slave",
-        "rslave",
-        "unbindable",
-        "runbindable",
+static const struct {
+        const char *name;
+        unsigned long propagation;
+} propagation_table[] = {
+        {"private", MS_PRIVATE},
+        {"rprivate", MS_PRIVATE | MS_REC},
+        {"shared", MS_SHARED},
+        {"rshared", MS_SHARED | MS_REC},
+        {"slave", MS_SLAVE},
+        {"rslave", MS_SLAVE | MS_REC},
+        {"unbindable", MS_UNBINDABLE},
+        {"runbindable", MS_UNBINDABLE | MS_REC},
 };
 
 void mount_options_done(MountOptions *o) {
@@ -87,8 +90,11 @@ int mount_options_parse(char *const *options, MountOptions *ret) {
                                         o.flags |= flag_table[j].flag;
                                 known = true;
                         }
-                for (size_t j = 0; j < ELEMENTSOF(propagation_options) && !known; j++)
-                        known = streq(opt, propagation_options[j]);
+                for (size_t j = 0; j < ELEMENTSOF(propagation_table) && !known; j++)
+                        if (streq(opt, propagation_table[j].name)) {
+                                o.propagation = propagation_table[j].propagation;
+                                known = true;
+                        }
                 if (known || isempty(opt))
                         continue;
 

@@ -3,11 +3,13 @@
 
 #include <stdbool.h>
 
-/* OCI mount options → mount(2) flags + the filesystem's data string ("mode=755,size=65536k"). Propagation
- * options are accepted and dropped: the runtime makes every container mount private. */
+/* OCI mount options → mount(2) flags + the filesystem's data string ("mode=755,size=65536k") + a bind's
+ * propagation. */
 typedef struct MountOptions {
         unsigned long flags;
         char *data; /* NULL when empty */
+        unsigned long
+                propagation; /* MS_PRIVATE|MS_SHARED|MS_SLAVE|MS_UNBINDABLE, with MS_REC for "r…"; 0: none */
         bool bind, recursive;
         bool idmap; /* "idmap": through the container's user namespace (userns.h) */
 } MountOptions;

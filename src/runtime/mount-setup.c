@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 
+#include "cgroup-mounts.h"
 #include "fileio.h"
 #include "macro.h"
 #include "mount-setup.h"
@@ -25,6 +26,7 @@ static const char *const mount_op_type_table[_MOUNT_OP_MAX] = {
         [MOUNT_OP_BIND_ATTACH] = "bind-attach",
         [MOUNT_OP_DEVICES] = "devices",
         [MOUNT_OP_DEVICE] = "device",
+        [MOUNT_OP_CGROUPS] = "cgroups",
         [MOUNT_OP_SYSCTL] = "sysctl",
         [MOUNT_OP_MASK] = "mask",
         [MOUNT_OP_READONLY] = "readonly",
@@ -119,6 +121,13 @@ static int add_userns_ops_before_pivot(const RuntimeSpec *spec, MountPlan *p) {
         return 0;
 }
 
+static bool spec_mounts_sys(const RuntimeSpec *spec) {
+        for (size_t i = 0; i < spec->n_mounts; i++)
+                if (streq(spec->mounts[i].destination, "/sys"))
+                        return true;
+        return false;
+}
+
 int mount_plan_build(const RuntimeSpec *spec, MountPlan *ret) {
         _cleanup_(mount_plan_done) MountPlan p = {};
         const RuntimeMount *rootfs = NULL;
@@ -137,16 +146,9 @@ int mount_plan_build(const RuntimeSpec *spec, MountPlan *ret) {
                 if (streq(spec->mounts[i].destination, "/"))
                         rootfs = &spec->mounts[i];
 
-        plan_add(&p, MOUNT_OP_MAKE_PRIVATE, NULL, "/");
-        MountOp *op = plan_add(&p, MOUNT_OP_ROOTFS, rootfs ? rootfs->source : NULL, spec->root_path);
-        if (rootfs) {
-                op->fstype = rootfs->type;
-                r = mount_options_parse(rootfs->options, &op->options);
-                if (r < 0)
-                        return r;
-        }
-
-        /* Bind sources live on the host side: clone them before the host disappears. */
+        /* Bind sources live on the host side: clone them before the host disappears, and before "/" turns
+         * private, so that a shared or slave bind is cloned into the host's peer group. */
+        MountOp *op;
         for (size_t i = 0; i < spec->n_mounts; i++) {
                 const RuntimeMount *m = &spec->mounts[i];
                 if (m == rootfs || !streq(m->type, "bind"))
@@ -159,6 +161,15 @@ int mount_plan_build(const RuntimeSpec *spec, MountPlan *ret) {
                 p.tree_fds[p.n_trees++] = -EBADF;
                 /* Only the host's root may idmap (userns.h). */
                 op->from_parent = op->options.idmap;
+        }
+
+        plan_add(&p, MOUNT_OP_MAKE_PRIVATE, NULL, "/");
+        op = plan_add(&p, MOUNT_OP_ROOTFS, rootfs ? rootfs->source : NULL, spec->root_path);
+        if (rootfs) {
+                op->fstype = rootfs->type;
+                r = mount_options_parse(rootfs->options, &op->options);
+                if (r < 0)
+                        return r;
         }
 
         /* With "idmap", the parent mounts "/" and hands it over (userns.h). */
@@ -192,6 +203,8 @@ int mount_plan_build(const RuntimeSpec *spec, MountPlan *ret) {
                         return r;
         }
 
+        if ((spec->namespace_flags & CLONE_NEWCGROUP) && spec_mounts_sys(spec))
+                plan_add(&p, MOUNT_OP_CGROUPS, NULL, "/sys/fs/cgroup");
         plan_add(&p, MOUNT_OP_DEVICES, NULL, "/dev");
         for (size_t i = 0; i < spec->n_devices; i++)
                 plan_add(&p, MOUNT_OP_DEVICE, NULL, spec->devices[i].path)->device = &spec->devices[i];
@@ -261,24 +274,46 @@ static int do_rootfs(MountPlan *p, MountOp *op) {
         return 0;
 }
 
+static int set_tree_attr(int fd, struct mount_attr *a, bool recursive) {
+        if (mount_setattr(fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), a, sizeof(*a)) < 0)
+                return -errno;
+        return 0;
+}
+
+/* The clone keeps the source's propagation (a peer of a shared source, a slave of a slave's master), so
+ * the bind's own propagation is set on the detached tree; without one the whole tree is private. */
 int mount_open_bind_tree(const MountOp *op, int userns_fd) {
-        struct mount_attr a = {.attr_set = mount_options_attr(op->options.flags)};
+        bool recursive = op->options.recursive;
+        unsigned long propagation = op->options.propagation ?: MS_PRIVATE | (recursive ? MS_REC : 0);
+        bool propagation_recursive = propagation & MS_REC;
+        struct mount_attr a = {.attr_set = mount_options_attr(op->options.flags)},
+                          p = {.propagation = propagation & ~MS_REC};
         _cleanup_close_ int fd = -EBADF;
+        int r;
 
         fd = open_tree(
-                AT_FDCWD,
-                op->source,
-                OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (op->options.recursive ? AT_RECURSIVE : 0));
+                AT_FDCWD, op->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
         if (fd < 0)
                 return -errno;
         if (userns_fd >= 0) {
                 a.attr_set |= MOUNT_ATTR_IDMAP;
                 a.userns_fd = (uint64_t)userns_fd;
         }
-        if (a.attr_set != 0 &&
-            mount_setattr(
-                    fd, "", AT_EMPTY_PATH | (op->options.recursive ? AT_RECURSIVE : 0), &a, sizeof(a)) < 0)
-                return -errno;
+        /* One call when both reach the same depth ("rbind" + "rslave"). */
+        if (propagation_recursive == recursive) {
+                a.propagation = p.propagation;
+                p.propagation = 0;
+        }
+        if (a.attr_set != 0 || a.propagation != 0) {
+                r = set_tree_attr(fd, &a, recursive);
+                if (r < 0)
+                        return r;
+        }
+        if (p.propagation != 0) {
+                r = set_tree_attr(fd, &p, propagation_recursive);
+                if (r < 0)
+                        return r;
+        }
         return TAKE_FD(fd);
 }
 
@@ -486,6 +521,8 @@ static int execute_one(MountPlan *p, MountOp *op) {
                 return do_devices(p);
         case MOUNT_OP_DEVICE:
                 return do_device(op->device);
+        case MOUNT_OP_CGROUPS:
+                return cgroup_mounts_setup();
         case MOUNT_OP_SYSCTL:
                 return do_sysctl(op);
         case MOUNT_OP_MASK:

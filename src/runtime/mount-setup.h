@@ -13,13 +13,14 @@
 typedef enum MountOpType {
         MOUNT_OP_MAKE_PRIVATE,  /* "/" rprivate: nothing propagates back to the host */
         MOUNT_OP_ROOTFS,        /* berth's "/" overlay (or a self-bind of root.path) onto root.path */
-        MOUNT_OP_BIND_PREPARE,  /* clone a bind source into a detached tree while the host is visible */
+        MOUNT_OP_BIND_PREPARE,  /* clone a bind source into a detached tree, with its propagation, first */
         MOUNT_OP_PIVOT_ROOT,    /* root.path becomes "/", the old root is detached */
         MOUNT_OP_BECOME_ROOT,   /* user namespace: from here on files are created by its root (userns.h) */
         MOUNT_OP_MOUNT,         /* a filesystem mount at a path inside the new root */
         MOUNT_OP_BIND_ATTACH,   /* attach a tree prepared before the pivot */
         MOUNT_OP_DEVICES,       /* default device nodes, /dev links, /dev/console */
         MOUNT_OP_DEVICE,        /* one node of linux.devices */
+        MOUNT_OP_CGROUPS,       /* the container's cgroups at /sys/fs/cgroup, read-only (cgroup-mounts.h) */
         MOUNT_OP_SYSCTL,        /* one linux.sysctl, written while /proc/sys is still writable */
         MOUNT_OP_MASK,          /* hide a path: /dev/null over a file, an empty read-only tmpfs over a dir */
         MOUNT_OP_READONLY,      /* bind a path onto itself read-only */

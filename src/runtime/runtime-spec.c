@@ -59,6 +59,7 @@ RuntimeSpec *runtime_spec_free(RuntimeSpec *s) {
         free(s->seccomp_digest_annotation);
         strv_free(s->group_add_annotation);
         runtime_spec_host_done(s);
+        runtime_spec_resources_done(s);
         runtime_spec_userns_done(s);
         free(s);
         return NULL;
@@ -535,6 +536,9 @@ static int parse_linux(const cJSON *root, RuntimeSpec *s, char **error) {
         if (r < 0)
                 return r;
         r = runtime_spec_parse_devices(o, s, error);
+        if (r < 0)
+                return r;
+        r = runtime_spec_parse_resources(o, s, error);
         if (r < 0)
                 return r;
         r = get_strv(

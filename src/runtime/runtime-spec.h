@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "runtime-spec-host.h"
+#include "runtime-spec-resources.h"
 #include "seccomp-profile.h"
 #include "userns-spec.h"
 
@@ -70,6 +71,7 @@ struct RuntimeSpec {
         size_t n_sysctls;
         RuntimeDevice *devices; /* linux.devices */
         size_t n_devices;
+        RuntimeResources resources; /* linux.resources (runtime-spec-resources.h) */
 
         char *user_annotation;    /* "org.berth.user", NULL when absent */
         char *name_annotation;    /* "org.berth.name", NULL when absent */

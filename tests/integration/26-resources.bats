@@ -3,8 +3,9 @@
 # --cpu-quota/--cpu-period, --cpuset-cpus, --pids-limit and --blkio-weight become properties of the
 # container's unit, which systemd writes into the cgroup files (here the v1 controllers of a hybrid
 # layout); `berth update` changes them on a running unit; an OOM kill shows as State.OOMKilled and 137.
-# The limits are checked where they take effect (the unit's cgroup, seen from the sandbox's side: the
-# container's /sys/fs/cgroup is empty) and by what they do to processes in the container.
+# The limits are checked where they take effect (the unit's cgroup, seen from the sandbox's side), from
+# inside (the container's own cgroups, read-only at its /sys/fs/cgroup) and by what they do to processes in
+# the container.
 
 load helpers
 bats_require_minimum_version 1.5.0
@@ -30,8 +31,8 @@ unit_property() {
         systemctl show "berth-$1.service" -p "$2" --value
 }
 
-# Pure cgroup v2, where systemd applies MemorySwapMax=, MemoryLow= and AllowedCPUs= too; elsewhere berthd
-# discards them with a warning.
+# Pure cgroup v2, where systemd applies MemorySwapMax=, MemoryLow= and AllowedCPUs= too; elsewhere
+# berth-runtime writes memory.memsw.limit_in_bytes, memory.soft_limit_in_bytes and a v1 cpuset.
 cgroup_v2() {
         [[ $(stat -fc %T /sys/fs/cgroup) == cgroup2fs ]]
 }
@@ -61,19 +62,47 @@ run_limited() {
         fi
         [[ $(unit_property lim CPUShares) == 512 ]]
         [[ $(unit_property lim BlockIOWeight) == 300 ]]
-        # What systemd would not apply here was dropped, and berth said so, as Docker does.
-        [[ $(unit_property lim MemorySwapMax) == infinity ]]
-        [[ $(unit_property lim MemoryLow) == 0 ]]
-        [[ -z $(unit_property lim AllowedCPUs) ]]
-        assert_output_contains "WARNING: systemd limits swap (MemorySwapMax=) on cgroup v2 only"
-        assert_output_contains "Limitation discarded."
-        assert_output_contains "Cpuset discarded."
+        # Nothing was dropped: what systemd does not apply here, berth-runtime does.
+        [[ $output != *WARNING* ]]
 
         [[ $(cgroup_file lim memory memory.limit_in_bytes) == 67108864 ]]
         [[ $(cgroup_file lim cpu cpu.cfs_quota_us) == 50000 ]]
         [[ $(cgroup_file lim cpu cpu.cfs_period_us) == 100000 ]]
         [[ $(cgroup_file lim cpu cpu.shares) == 512 ]]
         [[ $(cgroup_file lim pids pids.max) == 21 ]]
+}
+
+@test "the container reads its own limits at /sys/fs/cgroup" {
+        run --separate-stderr "$BERTH" run --rm --network none -m 64m --pids-limit 20 --cpus 0.5 busybox sh -c \
+                'cd /sys/fs/cgroup; if [ -e memory.max ]; then cat memory.max pids.max cpu.max
+                else cat memory/memory.limit_in_bytes pids/pids.max cpu/cpu.cfs_quota_us; fi'
+        assert_status 0
+        # pids.max is TasksMax=, one above --pids-limit (the monitor, see README "Resource limits").
+        if cgroup_v2; then
+                [[ $output == $'67108864\n21\n50000 100000' ]]
+        else
+                [[ $output == $'67108864\n21\n50000' ]]
+        fi
+}
+
+@test "/sys/fs/cgroup shows the container's own cgroups, read-only, also --privileged" {
+        local flags
+        for flags in "" --privileged; do
+                # shellcheck disable=SC2086 # no flag at all for the default container
+                run --separate-stderr "$BERTH" run --rm --network none $flags busybox sh -c \
+                        'cd /sys/fs/cgroup; ls; for f in */cgroup.procs cgroup.procs; do [ -e "$f" ] && cat "$f"; done
+                        echo 1 >pids/pids.max || echo 1 >cgroup.max.depth || echo refused; mkdir x || echo refused'
+                assert_status 0
+                if ! cgroup_v2; then
+                        for dir in cpu cpuacct cpuset freezer memory pids systemd unified; do
+                                grep -qx "$dir" <<<"$output"
+                        done
+                fi
+                # The container's init is process 1 of the root of each hierarchy: the cgroup namespace's root.
+                [[ $(grep -cx 1 <<<"$output") -ge 2 ]]
+                [[ $(grep -cx refused <<<"$output") == 2 ]]
+                [[ $stderr == *"Read-only file system"* ]]
+        done
 }
 
 @test "--cpu-quota and --cpu-period set the CFS quota" {
@@ -95,10 +124,7 @@ run_limited() {
 }
 
 @test "inspect shows the limits as Docker's HostConfig" {
-        local reservation=0 cpuset="" swap=-1
-        if cgroup_v2; then
-                reservation=536870912 cpuset=0 swap=209715200
-        fi
+        local reservation=536870912 cpuset=0 swap=209715200
         "$BERTH" create --name shown -m 1g --memory-swap -1 --memory-reservation 512m --cpus 1.5 --cpu-shares 256 \
                 --cpuset-cpus 0 --pids-limit 100 --blkio-weight 700 busybox true >/dev/null 2>&1
 
@@ -117,6 +143,66 @@ EOF
         "$BERTH" create --name swap2 -m 100m busybox true >/dev/null 2>&1
         run "$BERTH" inspect -f '{{.HostConfig.MemorySwap}}' swap2
         [[ $output == "$swap" ]]
+}
+
+# cpus_allowed NAME PATH: the CPUs the process of /proc/PATH/status in the container may run on.
+cpus_allowed() {
+        "$BERTH" exec "$1" sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "/proc/$2/status"
+}
+
+@test "swap, reservation and cpuset apply on every layout, and update changes them live" {
+        run "$BERTH" run -d --network none --name sets -m 64m --memory-swap 128m --memory-reservation 32m \
+                --cpuset-cpus 0 busybox sleep 1000
+        assert_status 0
+        [[ $output != *WARNING* ]]
+        local cg
+        cg=$(systemctl show berth-sets.service -p ControlGroup --value)
+
+        # The container's init and an exec'd process (itself) run on CPU 0 only.
+        [[ $(cpus_allowed sets 1) == 0 ]]
+        [[ $(cpus_allowed sets self) == 0 ]]
+        if ! cgroup_v2; then
+                [[ $(cgroup_file sets memory memory.memsw.limit_in_bytes) == 134217728 ]]
+                [[ $(cgroup_file sets memory memory.soft_limit_in_bytes) == 33554432 ]]
+                [[ $(cgroup_file sets cpuset cpuset.cpus) == 0 ]]
+                grep -qx "$("$BERTH" inspect -f '{{.State.Pid}}' sets)" "/sys/fs/cgroup/cpuset$cg/cgroup.procs"
+        fi
+
+        run --separate-stderr "$BERTH" update --cpuset-cpus 1 --memory-swap 256m sets
+        assert_status 0
+        [[ -z $stderr ]]
+        [[ $(cpus_allowed sets 1) == 1 ]]
+        [[ $(cpus_allowed sets self) == 1 ]]
+        if ! cgroup_v2; then
+                [[ $(cgroup_file sets memory memory.memsw.limit_in_bytes) == 268435456 ]]
+                [[ $(cgroup_file sets cpuset cpuset.cpus) == 1 ]]
+        fi
+        run "$BERTH" inspect -f '{{.HostConfig.MemorySwap}} {{.HostConfig.MemoryReservation}} {{.HostConfig.CpusetCpus}}' sets
+        [[ $output == "268435456 33554432 1" ]]
+
+        # A cpuset set by update on a container started without one; stop removes the cpuset cgroup.
+        run_limited later-set
+        "$BERTH" update --cpuset-cpus 1 later-set >/dev/null
+        [[ $(cpus_allowed later-set 1) == 1 ]]
+        "$BERTH" stop -t 1 sets later-set >/dev/null
+        [[ ! -e /sys/fs/cgroup/cpuset$cg ]]
+        [[ ! -e /sys/fs/cgroup/cpuset/berth.slice/berth-later-set.service ]]
+}
+
+@test "a cpuset the kernel refuses fails the start: 125, a clear message, no cpuset left" {
+        "$BERTH" create --network none --name badcpus --cpuset-cpus 0 busybox sleep 1000 >/dev/null
+        local bundle
+        bundle=/var/lib/berth/containers/$("$BERTH" inspect -f '{{.Id}}' badcpus)
+        # Past berthd's check: a CPU this machine does not have.
+        jq '.linux.resources.cpu.cpus = "99"' "$bundle/config.json" >"$bundle/config.new"
+        mv "$bundle/config.new" "$bundle/config.json"
+
+        run "$BERTH" start badcpus
+        [[ $status -ne 0 ]]
+        wait_for 10 bash -c "[[ \$('$BERTH' inspect -f '{{.State.ExitCode}}' badcpus) == 125 ]]"
+        run "$BERTH" logs badcpus
+        assert_output_contains 'Cannot set cpuset cpus "99"'
+        [[ ! -e /sys/fs/cgroup/cpuset/berth.slice/berth-badcpus.service ]]
 }
 
 @test "a fork bomb stops at --pids-limit" {
@@ -161,10 +247,8 @@ EOF
         assert_status 0
         [[ $output == upd ]]
         local swap=419430400
-        if ! cgroup_v2; then
-                swap=-1
-                [[ $stderr == "WARNING: systemd limits swap"* ]]
-        fi
+        [[ -z $stderr ]]
+        cgroup_v2 || [[ $(cgroup_file upd memory memory.memsw.limit_in_bytes) == "$swap" ]]
 
         [[ $(unit_property upd MemoryMax) == 209715200 ]]
         [[ $(cgroup_file upd memory memory.limit_in_bytes) == 209715200 ]]
@@ -184,9 +268,10 @@ EOF
 
 @test "berth update of a stopped container applies at its next start, --restart too" {
         "$BERTH" create --network none --name later busybox sleep 1000 >/dev/null
-        run "$BERTH" update -m 48m --restart always later
+        run "$BERTH" update -m 48m --cpuset-cpus 1 --restart always later
         assert_status 0
         "$BERTH" start later >/dev/null
+        [[ $(cpus_allowed later 1) == 1 ]]
 
         [[ $(unit_property later MemoryMax) == 50331648 ]]
         [[ $(unit_property later Restart) == always ]]
@@ -233,10 +318,9 @@ EOF
         assert_status 1
         assert_output_contains "Minimum memory limit allowed is 6MB"
         [[ $(unit_property keep MemoryMax) == 67108864 ]]
-        if cgroup_v2; then # where the swap limit of -m 64m is kept
-                run "$BERTH" update -m 1g keep
-                assert_output_contains "Memory limit should be smaller than already set memoryswap limit"
-        fi
+        # The swap limit of -m 64m (as much again) is kept.
+        run "$BERTH" update -m 1g keep
+        assert_output_contains "Memory limit should be smaller than already set memoryswap limit"
         run "$BERTH" update keep
         assert_status 1
         assert_output_contains "You must provide one or more flags"

@@ -77,7 +77,7 @@ polkit_rules() {
 
 # The store and the containers, to show that a refused call left nothing behind.
 berth_state() {
-        "$BERTH" ps -a --no-trunc --format '{{.ID}} {{.Names}} {{.Status}}'
+        "$BERTH" ps -a --no-trunc --format '{{.ID}} {{.Names}} {{.State}}'
         "$BERTH" images --no-trunc --format '{{.Repository}}:{{.Tag}} {{.ID}}'
         "$BERTH" volume ls -q
 }

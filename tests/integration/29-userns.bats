@@ -174,6 +174,17 @@ host_uid_range() {
         done
 }
 
+@test "userns: the container's own cgroups are at /sys/fs/cgroup, read-only, also with the host's network" {
+        for net in none host; do
+                run --separate-stderr "$BERTH" run --rm --network "$net" --userns=auto -m 64m busybox sh -c \
+                        'cd /sys/fs/cgroup; if [ -e memory.max ]; then cat memory.max; else cat memory/memory.limit_in_bytes; fi
+                        mkdir x || echo refused'
+                assert_status 0
+                [[ $output == $'67108864\nrefused' ]]
+                [[ $stderr == *"Read-only file system"* ]]
+        done
+}
+
 @test "userns: --device binds the host's node, which a user namespace cannot make" {
         run "$BERTH" run --rm --network none --userns=auto --device /dev/zero:/dev/myzero busybox sh -c \
                 'head -c 3 /dev/myzero | wc -c; ls -ln /dev/myzero'

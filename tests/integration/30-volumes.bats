@@ -1,9 +1,9 @@
 #!/usr/bin/env bats
 # Volumes and mounts (issue 6): the volume verbs with Docker's output shapes, named volumes shared by
-# containers and outliving them, host binds (directories, files, read-only), anonymous volumes and their
-# removal with --rm and rm -v, Docker's copy-up of image content into an empty volume, the local
-# driver's tmpfs and bind options, --mount, --volumes-from, the D-Bus Volume objects and signals, and
-# Docker's errors for bad input.
+# containers and outliving them, host binds (directories, files, read-only) and their propagation,
+# anonymous volumes and their removal with --rm and rm -v, Docker's copy-up of image content into an empty
+# volume, the local driver's tmpfs and bind options, --mount, --volumes-from, the D-Bus Volume objects and
+# signals, and Docker's errors for bad input.
 
 # shellcheck disable=SC2016 # $names in single quotes are jq's
 load helpers
@@ -31,6 +31,8 @@ remove_all_volumes() {
 teardown() {
         berth_teardown
         remove_all_volumes
+        # The propagation test's mounts, now that no container holds them.
+        ! mountpoint -q "$HOSTDIR" || umount -R "$HOSTDIR"
 }
 
 teardown_file() {
@@ -256,6 +258,9 @@ anonymous_volumes() {
 }
 
 @test "--mount: volume, bind with propagation, tmpfs with size and mode; inspect's Mounts and HostConfig" {
+        # A slave bind needs a source on a shared mount; the sandbox's /tmp is private.
+        mount --bind "$HOSTDIR" "$HOSTDIR"
+        mount --make-shared "$HOSTDIR"
         "$BERTH" create --name mounted \
                 --mount type=volume,source=mvol,target=/vol,readonly \
                 --mount "type=bind,src=$HOSTDIR,dst=/bind,bind-propagation=rslave" \
@@ -289,6 +294,51 @@ anonymous_volumes() {
         assert_output_contains "700"
         run -0 "$BERTH" volume inspect optvol
         run -0 jq -e '.[0].Labels == {team: "db"} and .[0].Options == {type: "tmpfs", device: "tmpfs", o: "size=1m,mode=0700"}' <<<"$output"
+}
+
+@test "bind propagation: rslave receives the host's mounts, rshared sends its own back, rprivate neither; Docker's checks" {
+        # A shared mount point, as Docker requires for shared and slave binds.
+        mount --bind "$HOSTDIR" "$HOSTDIR"
+        mount --make-shared "$HOSTDIR"
+        mkdir "$HOSTDIR/from-host" "$HOSTDIR/from-slave" "$HOSTDIR/from-shared"
+        "$BERTH" run -d --name private --privileged -v "$HOSTDIR:/mnt" busybox sleep 1000 >/dev/null
+        "$BERTH" run -d --name slave --privileged -v "$HOSTDIR:/mnt:rslave" busybox sleep 1000 >/dev/null
+        "$BERTH" run -d --name shared --privileged \
+                --mount "type=bind,src=$HOSTDIR,dst=/mnt,bind-propagation=rshared" busybox sleep 1000 >/dev/null
+
+        mount -t tmpfs tmpfs "$HOSTDIR/from-host"
+        echo host >"$HOSTDIR/from-host/file"
+        run -0 "$BERTH" exec slave cat /mnt/from-host/file
+        [[ $output == host ]]
+        run -0 "$BERTH" exec shared cat /mnt/from-host/file
+        [[ $output == host ]]
+        run -1 "$BERTH" exec private cat /mnt/from-host/file
+
+        "$BERTH" exec slave sh -c 'mount -t tmpfs tmpfs /mnt/from-slave && echo slave >/mnt/from-slave/file'
+        [[ ! -e $HOSTDIR/from-slave/file ]]
+        "$BERTH" exec shared sh -c 'mount -t tmpfs tmpfs /mnt/from-shared && echo shared >/mnt/from-shared/file'
+        [[ $(cat "$HOSTDIR/from-shared/file") == shared ]]
+        # The slave gets the shared container's mount through the host; the private one does not.
+        run -0 "$BERTH" exec slave cat /mnt/from-shared/file
+        [[ $output == shared ]]
+        run -1 "$BERTH" exec private cat /mnt/from-shared/file
+
+        # Docker's check of the source's mount (at create time here).
+        mkdir "$HOSTDIR/private" "$HOSTDIR/slave"
+        mount --bind "$HOSTDIR/private" "$HOSTDIR/private"
+        mount --make-private "$HOSTDIR/private"
+        run -125 "$BERTH" run --rm -v "$HOSTDIR/private/sub:/mnt:rslave" busybox true
+        assert_output_contains "path $HOSTDIR/private/sub is mounted on $HOSTDIR/private but it is not a shared or slave mount"
+        mount --bind "$HOSTDIR/slave" "$HOSTDIR/slave"
+        mount --make-slave "$HOSTDIR/slave"
+        run -125 "$BERTH" run --rm --mount "type=bind,src=$HOSTDIR/slave,dst=/mnt,bind-propagation=shared" busybox true
+        assert_output_contains "path $HOSTDIR/slave is mounted on $HOSTDIR/slave but it is not a shared mount"
+        run -0 "$BERTH" run --rm -v "$HOSTDIR/slave:/mnt:slave" busybox true
+
+        run -125 "$BERTH" run --rm -v propvol:/mnt:rshared busybox true
+        assert_output_contains 'invalid mount config for type "volume": field BindOptions must not be specified'
+        run -125 "$BERTH" run --rm --mount type=volume,src=propvol,dst=/mnt,bind-propagation=rslave busybox true
+        assert_output_contains 'invalid mount config for type "volume": field BindOptions must not be specified'
 }
 
 @test "--volumes-from: another container's volumes and binds, :ro" {

@@ -19,8 +19,10 @@
 
 #define MB (INT64_C(1024) * 1024)
 
-/* Two CPUs, 0 and 1, on a v1 or hybrid layout, and the same with cgroup v2. */
-static const ResourceHost host2 = {.n_cpus = 2, .cpus = {0x03}};
+/* Two CPUs, 0 and 1, on a v1 or hybrid layout with swap accounting and a cpuset hierarchy, the same
+ * without them, and with cgroup v2. */
+static const ResourceHost host2 = {.n_cpus = 2, .cpus = {0x03}, .v1_memsw = true, .v1_cpuset = true};
+static const ResourceHost host2_bare = {.n_cpus = 2, .cpus = {0x03}};
 static const ResourceHost host2_v2 = {.n_cpus = 2, .cpus = {0x03}, .cgroup_unified = true};
 
 /* On cgroup v2, where nothing is discarded. */
@@ -63,22 +65,29 @@ static void test_resolve_defaults(void **state) {
                 RESOURCE_MASK(RESOURCE_MEMORY) | RESOURCE_MASK(RESOURCE_MEMORY_SWAP));
 }
 
-static void test_resolve_v1_discards(void **state) {
+static void test_resolve_v1(void **state) {
         _cleanup_(container_resources_done) ContainerResources r = {};
         _cleanup_strv_free_ char **warnings = NULL;
         ContainerResourcesOptions o =
                 OPTIONS(.memory = 64 * MB, .memory_reservation = 32 * MB, .cpuset_cpus = (char *)"1");
 
-        /* systemd applies none of swap, soft limit and cpuset on v1: dropped, each with a warning. */
+        /* berth-runtime writes swap, soft limit and cpuset on v1: all kept. */
         assert_int_equal(container_resources_resolve(NULL, &o, &host2, &r, &warnings, NULL), 0);
+        assert_int_equal(r.memory_swap, 128 * MB);
+        assert_int_equal(r.memory_reservation, 32 * MB);
+        assert_string_equal(r.cpuset_cpus, "1");
+        assert_null(warnings);
+        container_resources_done(&r);
+
+        /* Without swap accounting and a cpuset hierarchy: dropped, each with Docker's warning. */
+        assert_int_equal(container_resources_resolve(NULL, &o, &host2_bare, &r, &warnings, NULL), 0);
         assert_int_equal(r.memory, 64 * MB);
         assert_int_equal(r.memory_swap, -1);
-        assert_int_equal(r.memory_reservation, 0);
+        assert_int_equal(r.memory_reservation, 32 * MB);
         assert_null(r.cpuset_cpus);
-        assert_int_equal(strv_length(warnings), 3);
+        assert_int_equal(strv_length(warnings), 2);
         assert_non_null(strstr(warnings[0], "Memory limited without swap."));
-        assert_non_null(strstr(warnings[1], "Limitation discarded."));
-        assert_non_null(strstr(warnings[2], "Cpuset discarded."));
+        assert_non_null(strstr(warnings[1], "Cpuset discarded."));
         container_resources_done(&r);
         warnings = strv_free(warnings);
 
@@ -86,7 +95,7 @@ static void test_resolve_v1_discards(void **state) {
         o = (ContainerResourcesOptions){
                 .values = {.memory = 64 * MB, .memory_swap = -1},
                 .given = RESOURCE_MASK(RESOURCE_MEMORY) | RESOURCE_MASK(RESOURCE_MEMORY_SWAP)};
-        assert_int_equal(container_resources_resolve(NULL, &o, &host2, &r, &warnings, NULL), 0);
+        assert_int_equal(container_resources_resolve(NULL, &o, &host2_bare, &r, &warnings, NULL), 0);
         assert_null(warnings);
 }
 
@@ -320,7 +329,7 @@ static void test_state_file(void **state) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_resolve_defaults),
-                cmocka_unit_test(test_resolve_v1_discards),
+                cmocka_unit_test(test_resolve_v1),
                 cmocka_unit_test(test_resolve_refusals),
                 cmocka_unit_test(test_resolve_update),
                 cmocka_unit_test(test_cpuset_parse),

@@ -85,6 +85,10 @@ static void test_bind(void **state) {
         parse_bind_fails("/host:/mnt:ro,rw", "invalid mode: ro,rw");
         parse_bind_fails("/host:/mnt:ro,", "invalid mode: ro,");
         parse_bind_fails("/host:/mnt:nocopy", "invalid mode: nocopy");
+        parse_bind_fails(
+                "vol:/data:rslave",
+                "invalid mount config for type \"volume\": field BindOptions must not be specified");
+        parse_bind_fails("vol:/data:ro,shared", "field BindOptions must not be specified");
         parse_bind_fails("/mnt:ro", "invalid volume specification: '/mnt:ro'");
         parse_bind_fails("a:b:c:d", "invalid volume specification: 'a:b:c:d'");
         parse_bind_fails(":/mnt", "invalid volume specification");

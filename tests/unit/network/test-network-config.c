@@ -4,10 +4,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
 #include "network-config.h"
+#include "strv.h"
 
 static void test_bip(void **state) {
         Subnet s;
@@ -95,6 +97,90 @@ static void test_config_roundtrip(void **state) {
         cJSON_Delete(j);
 }
 
+static void test_attachments(void **state) {
+        NetworkConfig c = {.mode = NETWORK_MODE_BRIDGE}, back = {};
+        NetworkAttachment a = {};
+        cJSON *j = NULL;
+
+        a.network = strdup("back");
+        a.bip = strdup("172.19.0.1/16");
+        a.bridge = strdup("br-0123456789ab");
+        assert_int_equal(strv_extend(&a.aliases, "api"), 0);
+        assert_int_equal(network_config_add_attachment(&c, &a), 0);
+        assert_null(a.network);
+        assert_int_equal(network_config_to_json(&c, &j), 0);
+        assert_int_equal(network_config_from_json(j, &back), 0);
+        assert_int_equal(back.n_connected, 1);
+        assert_non_null(network_config_find_attachment(&back, "back"));
+        assert_null(network_config_find_attachment(&back, "front"));
+        assert_string_equal(back.connected[0].aliases[0], "api");
+        network_config_remove_attachment(&back, "back");
+        assert_int_equal(back.n_connected, 0);
+        cJSON_Delete(j);
+        network_config_done(&back);
+        network_config_done(&c);
+
+        /* Bad input: not an array, no network, a bad subnet or bridge, a network twice or the first one. */
+        static const char *const bad[] = {
+                "{\"Mode\": \"bridge\", \"Connected\": {}}",
+                "{\"Mode\": \"bridge\", \"Connected\": [{\"Bip\": \"10.0.0.1/24\", \"Bridge\": \"b\"}]}",
+                "{\"Mode\": \"bridge\", \"Connected\": [{\"Network\": \"n\", \"Bip\": \"10.0.0.0/24\", "
+                "\"Bridge\": \"b\"}]}",
+                "{\"Mode\": \"bridge\", \"Connected\": [{\"Network\": \"n\", \"Bip\": \"10.0.0.1/24\", "
+                "\"Bridge\": \"0123456789abcdef\"}]}",
+                "{\"Mode\": \"bridge\", \"Connected\": [{\"Network\": \"n\", \"Bip\": \"10.0.0.1/24\", "
+                "\"Bridge\": \"b\"}, {\"Network\": \"n\", \"Bip\": \"10.0.0.1/24\", \"Bridge\": \"b\"}]}",
+                "{\"Mode\": \"bridge\", \"Network\": \"n\", \"Bip\": \"10.0.0.1/24\", \"Bridge\": \"b\", "
+                "\"Connected\": [{\"Network\": \"n\", \"Bip\": \"10.0.0.1/24\", \"Bridge\": \"b\"}]}",
+                "{\"Mode\": \"bridge\", \"Connected\": [{\"Network\": \"n\", \"Bip\": \"10.0.0.1/24\", "
+                "\"Bridge\": \"b\", \"Aliases\": [1]}]}",
+        };
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                j = cJSON_Parse(bad[i]);
+                assert_non_null(j);
+                assert_int_equal(network_config_from_json(j, &back), -EINVAL);
+                cJSON_Delete(j);
+        }
+}
+
+static void test_state_endpoints(void **state) {
+        NetworkState s = {.prefixlen = 16}, back = {};
+        cJSON *j = NULL;
+
+        strcpy(s.ip, "172.17.0.2");
+        strcpy(s.gateway, "172.17.0.1");
+        strcpy(s.mac, "02:42:ac:11:00:02");
+        strcpy(s.bridge, "berth0");
+        s.connected = calloc(1, sizeof(NetworkEndpoint));
+        s.n_connected = 1;
+        s.connected[0] = (NetworkEndpoint){.network = strdup("back"), .prefixlen = 16};
+        strcpy(s.connected[0].ip, "172.19.0.2");
+        strcpy(s.connected[0].gateway, "172.19.0.1");
+        strcpy(s.connected[0].mac, "02:42:ac:13:00:02");
+        strcpy(s.connected[0].bridge, "br-0123456789ab");
+        strcpy(s.connected[0].ifname, "eth1");
+        strcpy(s.connected[0].veth, "vx0123456789a1");
+        assert_int_equal(network_state_to_json(&s, &j), 0);
+        assert_int_equal(network_state_from_json(j, &back), 0);
+        assert_int_equal(back.n_connected, 1);
+        assert_string_equal(network_state_find_endpoint(&back, "back")->ifname, "eth1");
+        network_state_remove_endpoint(&back, "back");
+        assert_int_equal(back.n_connected, 0);
+        cJSON_Delete(j);
+        network_state_done(&back);
+        network_state_done(&s);
+
+        /* An interface name too long for the kernel. */
+        j = cJSON_Parse(
+                "{\"IPAddress\": \"1.2.3.4\", \"IPPrefixLen\": 16, \"Gateway\": \"1.2.0.1\", "
+                "\"MacAddress\": "
+                "\"m\", \"Bridge\": \"b\", \"Connected\": [{\"Network\": \"n\", \"IPAddress\": \"1.2.3.4\", "
+                "\"IPPrefixLen\": 16, \"Gateway\": \"g\", \"MacAddress\": \"m\", \"Bridge\": \"b\", "
+                "\"Interface\": \"0123456789abcdef\", \"Veth\": \"v\"}]}");
+        assert_int_equal(network_state_from_json(j, &back), -EINVAL);
+        cJSON_Delete(j);
+}
+
 static void test_modes(void **state) {
         assert_int_equal(network_mode_from_string("bridge"), NETWORK_MODE_BRIDGE);
         assert_int_equal(network_mode_from_string("none"), NETWORK_MODE_NONE);
@@ -111,6 +197,8 @@ int main(void) {
                 cmocka_unit_test(test_daemon_json),
                 cmocka_unit_test(test_mac),
                 cmocka_unit_test(test_config_roundtrip),
+                cmocka_unit_test(test_attachments),
+                cmocka_unit_test(test_state_endpoints),
                 cmocka_unit_test(test_modes),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

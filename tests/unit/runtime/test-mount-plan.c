@@ -22,12 +22,14 @@ static void test_options(void **state) {
         assert_int_equal(o.flags, MS_NOSUID | MS_RDONLY);
         assert_true(o.bind);
         assert_true(o.recursive);
+        assert_int_equal(o.propagation, MS_PRIVATE | MS_REC);
         assert_string_equal(o.data, "mode=755,size=65536k");
         assert_int_equal(mount_options_attr(o.flags), MOUNT_ATTR_NOSUID | MOUNT_ATTR_RDONLY);
         mount_options_done(&o);
 
         assert_int_equal(mount_options_parse(NULL, &o), 0);
         assert_int_equal(o.flags, 0);
+        assert_int_equal(o.propagation, 0);
         assert_null(o.data);
         assert_false(o.bind);
 
@@ -36,6 +38,39 @@ static void test_options(void **state) {
         assert_int_equal(o.flags, 0);
         assert_true(o.bind);
         assert_false(o.recursive);
+}
+
+static void test_propagation_options(void **state) {
+        static const struct {
+                const char *option;
+                unsigned long propagation;
+        } cases[] = {
+                {"private", MS_PRIVATE},
+                {"rprivate", MS_PRIVATE | MS_REC},
+                {"shared", MS_SHARED},
+                {"rshared", MS_SHARED | MS_REC},
+                {"slave", MS_SLAVE},
+                {"rslave", MS_SLAVE | MS_REC},
+                {"unbindable", MS_UNBINDABLE},
+                {"runbindable", MS_UNBINDABLE | MS_REC},
+        };
+        MountOptions o;
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                char *opts[] = {"rbind", (char *)cases[i].option, "rw", NULL};
+
+                assert_int_equal(mount_options_parse(opts, &o), 0);
+                assert_int_equal(o.propagation, cases[i].propagation);
+                assert_int_equal(o.flags, 0);
+                assert_null(o.data); /* never handed to the filesystem */
+                mount_options_done(&o);
+        }
+
+        /* The last one wins, as with mount(8). */
+        char *twice[] = {"rshared", "slave", NULL};
+        assert_int_equal(mount_options_parse(twice, &o), 0);
+        assert_int_equal(o.propagation, MS_SLAVE);
+        mount_options_done(&o);
 }
 
 static const char spec_json[] =
@@ -51,10 +86,10 @@ static const char spec_json[] =
 
 static void test_plan_order(void **state) {
         static const MountOpType expected[] = {
+                MOUNT_OP_BIND_PREPARE,
+                MOUNT_OP_BIND_PREPARE,
                 MOUNT_OP_MAKE_PRIVATE,
                 MOUNT_OP_ROOTFS,
-                MOUNT_OP_BIND_PREPARE,
-                MOUNT_OP_BIND_PREPARE,
                 MOUNT_OP_PIVOT_ROOT,
                 MOUNT_OP_MOUNT,
                 MOUNT_OP_BIND_ATTACH,
@@ -80,17 +115,18 @@ static void test_plan_order(void **state) {
                                 mount_op_type_to_string(p.ops[i].type),
                                 mount_op_type_to_string(expected[i]));
 
-        /* The "/" overlay is the rootfs, mounted first onto root.path, wherever it was listed. */
-        assert_string_equal(p.ops[1].target, "rootfs");
-        assert_string_equal(p.ops[1].fstype, "overlay");
-        assert_string_equal(p.ops[1].options.data, "lowerdir=/l");
+        /* Binds are cloned before "/" turns private, so that they can keep the host's propagation. The "/"
+         * overlay is the rootfs, mounted first onto root.path, wherever it was listed. */
+        assert_string_equal(p.ops[3].target, "rootfs");
+        assert_string_equal(p.ops[3].fstype, "overlay");
+        assert_string_equal(p.ops[3].options.data, "lowerdir=/l");
         /* Mounts keep their order; each bind attaches the tree prepared for it. */
         assert_string_equal(p.ops[5].target, "/proc");
         assert_string_equal(p.ops[6].target, "/etc/hosts");
-        assert_int_equal(p.ops[6].tree, p.ops[2].tree);
+        assert_int_equal(p.ops[6].tree, p.ops[0].tree);
         assert_string_equal(p.ops[8].target, "/etc/resolv.conf");
-        assert_int_equal(p.ops[8].tree, p.ops[3].tree);
-        assert_true(p.ops[3].options.flags & MS_RDONLY);
+        assert_int_equal(p.ops[8].tree, p.ops[1].tree);
+        assert_true(p.ops[1].options.flags & MS_RDONLY);
         assert_string_equal(p.ops[7].options.data, "mode=755");
         assert_int_equal(p.n_trees, 2);
 
@@ -117,6 +153,48 @@ static void test_plan_without_overlay(void **state) {
         runtime_spec_free(s);
 }
 
+/* The index of the first op of type t, or n_ops. */
+static size_t op_index(const MountPlan *p, MountOpType t) {
+        size_t i = 0;
+
+        while (i < p->n_ops && p->ops[i].type != t)
+                i++;
+        return i;
+}
+
+/* The container's cgroups are mounted over its /sys, in its cgroup namespace only. */
+static void test_plan_cgroups(void **state) {
+        static const char *const namespaces[] = {
+                "[{\"type\":\"mount\"},{\"type\":\"cgroup\"}]", "[{\"type\":\"mount\"}]"};
+
+        for (size_t i = 0; i < ELEMENTSOF(namespaces); i++) {
+                _cleanup_free_ char *j = NULL;
+                RuntimeSpec *s = NULL;
+                MountPlan p = {};
+                size_t cgroups;
+
+                assert_true(
+                        asprintf(
+                                &j,
+                                "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"true\"],\"cwd\":\"/\"},"
+                                "\"root\":{\"path\":\"/r\"},\"mounts\":[{\"destination\":\"/sys\","
+                                "\"type\":\"sysfs\",\"source\":\"sysfs\",\"options\":[\"ro\"]}],"
+                                "\"linux\":{\"namespaces\":%s}}",
+                                namespaces[i]) > 0);
+                assert_int_equal(runtime_spec_parse(j, strlen(j), &s, NULL), 0);
+                assert_int_equal(mount_plan_build(s, &p), 0);
+                cgroups = op_index(&p, MOUNT_OP_CGROUPS);
+                if (i == 0) {
+                        assert_true(cgroups < p.n_ops);
+                        assert_string_equal(p.ops[cgroups - 1].target, "/sys");
+                        assert_int_equal(p.ops[cgroups + 1].type, MOUNT_OP_DEVICES);
+                } else
+                        assert_int_equal(cgroups, p.n_ops);
+                mount_plan_done(&p);
+                runtime_spec_free(s);
+        }
+}
+
 static void test_op_names(void **state) {
         for (int t = 0; t < _MOUNT_OP_MAX; t++)
                 assert_non_null(mount_op_type_to_string(t));
@@ -126,8 +204,10 @@ static void test_op_names(void **state) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_options),
+                cmocka_unit_test(test_propagation_options),
                 cmocka_unit_test(test_plan_order),
                 cmocka_unit_test(test_plan_without_overlay),
+                cmocka_unit_test(test_plan_cgroups),
                 cmocka_unit_test(test_op_names),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

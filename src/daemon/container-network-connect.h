@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* berth network connect / disconnect: a container on more than one network. The networks it was
+ * connected to after create are in its bundle's network.json (NetworkConfig.connected); for a running
+ * one berth-network makes or removes the interface. */
+
+#include "container.h"
+
+/* The networks of c: the one it was created on ("bridge", "none", "host" or a user network), then those
+ * it was connected to, in order. */
+int container_network_list(const Container *c, char ***ret);
+
+/* Adds network (a user network) with aliases to c's network.json. Docker's messages in *ret_error with
+ * -ENOENT (no such network), -EEXIST (already connected) or -EINVAL. */
+int container_network_attach(
+        const char *state_dir, const Container *c, const char *network, char **aliases, char **ret_error);
+/* Removes network from c's network.json. -ENOENT when c is not connected to it, -EINVAL when it is the one
+ * c was created on, with Docker's messages in *ret_error. */
+int container_network_detach(const Container *c, const char *network, char **ret_error);
+
+/* Runs "berth-network connect|disconnect BUNDLE NETWORK" and waits; on failure logs what berth-network
+ * left in the bundle. For a worker process (worker.h). */
+int container_network_run(const Container *c, const char *verb, const char *network);
