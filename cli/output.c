@@ -653,6 +653,27 @@ char *json_print_indented(const cJSON *o) {
         return b.data;
 }
 
+int print_inspected(const cJSON *objects, OutputFormat format, const char *body) {
+        _cleanup_free_ char *s = NULL;
+        const cJSON *o;
+
+        if (format != OUTPUT_TEMPLATE && format != OUTPUT_TABLE_TEMPLATE) {
+                s = json_print_indented(objects);
+                if (!s)
+                        return log_oom();
+                puts(s);
+                return 0;
+        }
+        cJSON_ArrayForEach (o, objects) {
+                free(s);
+                s = NULL;
+                if (template_render(body, o, &s) < 0)
+                        return log_error_errno(EINVAL, "template parsing error: %s", body);
+                puts(s);
+        }
+        return 0;
+}
+
 /* Adds the shown fields of row to t, or with row NULL their titles. */
 static int table_add_shown(Table *t, const cJSON *row, const Column *columns, size_t n_columns) {
         _cleanup_free_ const char **cells = calloc(n_columns + 1, sizeof(char *));

@@ -93,3 +93,7 @@ int print_formatted_rows(
 
 /* JSON laid out as Go's json.MarshalIndent with four spaces (docker inspect's layout). */
 char *json_print_indented(const cJSON *o);
+
+/* What inspect prints of objects (a JSON array): each through the template body for the template kinds,
+ * else the whole array indented. Logs its failure. */
+int print_inspected(const cJSON *objects, OutputFormat format, const char *body);

@@ -732,20 +732,7 @@ int verb_inspect(int argc, char *argv[]) {
                 cJSON_AddItemToArray(array, o);
         }
 
-        if (format == OUTPUT_TEMPLATE || format == OUTPUT_TABLE_TEMPLATE) {
-                cJSON *o;
-                cJSON_ArrayForEach (o, array) {
-                        _cleanup_free_ char *s = NULL;
-                        r = template_render(body, o, &s);
-                        if (r < 0)
-                                return log_error("template parsing error: %s", body), EXIT_FAILURE;
-                        puts(s);
-                }
-        } else {
-                _cleanup_free_ char *s = json_print_indented(array);
-                if (!s)
-                        return log_oom(), EXIT_FAILURE;
-                puts(s);
-        }
+        if (print_inspected(array, format, body) < 0)
+                return EXIT_FAILURE;
         return status;
 }

@@ -376,21 +376,8 @@ int verb_network_inspect(int argc, char *argv[]) {
                 }
                 cJSON_AddItemToArray(array, o);
         }
-        if (format == OUTPUT_TEMPLATE || format == OUTPUT_TABLE_TEMPLATE) {
-                cJSON_ArrayForEach (o, array) {
-                        _cleanup_free_ char *s = NULL;
-
-                        if (template_render(body, o, &s) < 0)
-                                return log_error("template parsing error: %s", body), EXIT_FAILURE;
-                        puts(s);
-                }
-        } else {
-                _cleanup_free_ char *s = json_print_indented(array);
-
-                if (!s)
-                        return log_oom(), EXIT_FAILURE;
-                puts(s);
-        }
+        if (print_inspected(array, format, body) < 0)
+                return EXIT_FAILURE;
         return status;
 }
 
