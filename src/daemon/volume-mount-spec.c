@@ -322,6 +322,10 @@ static int add_pair(char ***pairs, const char *kv, bool need_value) {
         return 0;
 }
 
+static int invalid_value(char **ret_error, const char *flag, const char *field, const char *value) {
+        return error_set(ret_error, -EINVAL, "%sinvalid value for %s: %.64s", flag, field, value);
+}
+
 int mount_spec_parse_mount(const char *text, MountSpec *ret, char **ret_error) {
         _cleanup_free_ char *flag = NULL, *type = NULL, *source = NULL, *target = NULL, *propagation = NULL,
                             *destination = NULL, *prefix = NULL;
@@ -360,13 +364,7 @@ int mount_spec_parse_mount(const char *text, MountSpec *ret, char **ret_error) {
                         bool *b = streq(field, "volume-nocopy") ? &nocopy : &readonly;
 
                         if (parse_bool(value, b) < 0)
-                                return error_set(
-                                        ret_error,
-                                        -EINVAL,
-                                        "%sinvalid value for %s: %.64s",
-                                        flag,
-                                        field,
-                                        value);
+                                return invalid_value(ret_error, flag, field, value);
                         has_volume_opts = has_volume_opts || b == &nocopy;
                         continue;
                 }
@@ -386,26 +384,14 @@ int mount_spec_parse_mount(const char *text, MountSpec *ret, char **ret_error) {
                         r = replace_string(&target, value);
                 else if (streq(field, "bind-propagation")) {
                         if (!strv_contains((char **)propagations, value))
-                                return error_set(
-                                        ret_error,
-                                        -EINVAL,
-                                        "%sinvalid value for %s: %.64s",
-                                        flag,
-                                        field,
-                                        value);
+                                return invalid_value(ret_error, flag, field, value);
                         r = replace_string(&propagation, value);
                         has_bind_opts = true;
                 } else if (streq(field, "consistency"))
                         r = 0;
                 else if (streq(field, "tmpfs-size")) {
                         if (parse_size(value, &tmpfs_size) < 0)
-                                return error_set(
-                                        ret_error,
-                                        -EINVAL,
-                                        "%sinvalid value for %s: %.64s",
-                                        flag,
-                                        field,
-                                        value);
+                                return invalid_value(ret_error, flag, field, value);
                         has_tmpfs_opts = true;
                 } else if (streq(field, "tmpfs-mode")) {
                         char *end;
@@ -414,13 +400,7 @@ int mount_spec_parse_mount(const char *text, MountSpec *ret, char **ret_error) {
                         errno = 0;
                         v = strtoul(value, &end, 8);
                         if (errno != 0 || isempty(value) || *end || v > 07777)
-                                return error_set(
-                                        ret_error,
-                                        -EINVAL,
-                                        "%sinvalid value for %s: %.64s",
-                                        flag,
-                                        field,
-                                        value);
+                                return invalid_value(ret_error, flag, field, value);
                         tmpfs_mode = (uint32_t)v;
                         has_tmpfs_opts = true;
                 } else if (streq(field, "volume-label") || streq(field, "volume-opt")) {
@@ -430,13 +410,7 @@ int mount_spec_parse_mount(const char *text, MountSpec *ret, char **ret_error) {
                                 return error_set(ret_error, -EINVAL, "%stoo many %ss", flag, field);
                         r = add_pair(opt ? &volume_options : &volume_labels, value, opt);
                         if (r == -EINVAL)
-                                return error_set(
-                                        ret_error,
-                                        -EINVAL,
-                                        "%sinvalid value for %s: %.64s",
-                                        flag,
-                                        field,
-                                        value);
+                                return invalid_value(ret_error, flag, field, value);
                         has_volume_opts = true;
                 } else if (streq(field, "volume-driver")) {
                         if (!streq(value, "local"))

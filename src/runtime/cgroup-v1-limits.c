@@ -12,22 +12,11 @@
 #include "macro.h"
 #include "proc-cgroup.h"
 
-/* The calling process's cgroup in the v1 hierarchy of controller ("name=systemd": its unit's). */
-static int own_cgroup(const char *controller, char **ret) {
-        _cleanup_free_ char *text = NULL;
-        int r;
-
-        r = proc_cgroup_read(&text);
-        if (r < 0)
-                return r;
-        return proc_cgroup_path(text, controller, ret);
-}
-
 static int apply_memory(const RuntimeResources *r, char **ret_error) {
         _cleanup_free_ char *cgroup = NULL;
         int k;
 
-        k = own_cgroup("memory", &cgroup);
+        k = proc_self_cgroup_path("memory", &cgroup);
         if (k < 0)
                 return error_set(ret_error, k, "Cannot find the unit's memory cgroup: %s", strerror(-k));
         if (r->memory_swap != 0) {
@@ -63,13 +52,13 @@ static int apply_memory(const RuntimeResources *r, char **ret_error) {
 }
 
 static int apply_cpuset(const char *cpus, char **ret_error) {
-        _cleanup_free_ char *unit = NULL, *dir = NULL;
+        _cleanup_free_ char *unit = NULL;
         int k;
 
         if (!cgroup_v1_has("cpuset"))
                 return error_set(
                         ret_error, -ENOENT, "Cannot set cpuset cpus: no v1 cpuset hierarchy is mounted");
-        k = own_cgroup("name=systemd", &unit);
+        k = proc_self_cgroup_path("name=systemd", &unit);
         if (k < 0 || streq(unit, "/"))
                 return error_set(ret_error, k < 0 ? k : -EINVAL, "Cannot find the unit's cgroup");
         k = cgroup_v1_cpuset_make(unit);
@@ -80,8 +69,7 @@ static int apply_cpuset(const char *cpus, char **ret_error) {
         if (k >= 0)
                 k = cgroup_v1_write("cpuset", unit, "cgroup.procs", "0");
         if (k < 0) {
-                if (asprintf(&dir, CGROUP_V1_ROOT "/cpuset%s", unit) >= 0)
-                        (void)rmdir(dir);
+                (void)cgroup_v1_remove("cpuset", unit);
                 return error_set(ret_error, k, "Cannot set cpuset cpus \"%s\": %s", cpus, strerror(-k));
         }
         return 0;
@@ -98,19 +86,15 @@ int cgroup_v1_limits_apply(const RuntimeResources *r, char **ret_error) {
 }
 
 int cgroup_v1_limits_remove(void) {
-        _cleanup_free_ char *unit = NULL, *dir = NULL;
+        _cleanup_free_ char *unit = NULL;
         int r;
 
         if (!cgroup_v1_has("cpuset"))
                 return 0;
-        r = own_cgroup("name=systemd", &unit);
+        r = proc_self_cgroup_path("name=systemd", &unit);
         if (r < 0)
                 return r == -ENODATA ? 0 : r;
         if (streq(unit, "/"))
                 return 0;
-        if (asprintf(&dir, CGROUP_V1_ROOT "/cpuset%s", unit) < 0)
-                return -ENOMEM;
-        if (rmdir(dir) < 0 && errno != ENOENT)
-                return -errno;
-        return 0;
+        return cgroup_v1_remove("cpuset", unit);
 }

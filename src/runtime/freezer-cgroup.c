@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cgroup-v1.h"
 #include "fileio.h"
 #include "freezer-cgroup.h"
 #include "macro.h"
@@ -39,19 +40,9 @@ static int read_paths(char **ret_unit, char **ret_freezer) {
         return cgroup_paths_parse(text, ret_unit, ret_freezer);
 }
 
+/* "0" is the writing process itself. */
 static int write_pid(const char *cgroup) {
-        _cleanup_free_ char *path = NULL;
-        _cleanup_close_ int fd = -EBADF;
-
-        /* "0" is the writing process itself. */
-        if (asprintf(&path, FREEZER_V1_ROOT "%s/cgroup.procs", streq(cgroup, "/") ? "" : cgroup) < 0)
-                return -ENOMEM;
-        fd = open(path, O_WRONLY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        if (write(fd, "0", 1) != 1)
-                return -errno;
-        return 0;
+        return cgroup_v1_write("freezer", cgroup, "cgroup.procs", "0");
 }
 
 int freezer_join_unit(char **ret_origin) {
@@ -86,7 +77,7 @@ int freezer_move_to(const char *origin) {
 }
 
 int freezer_remove_unit(void) {
-        _cleanup_free_ char *unit = NULL, *origin = NULL, *dir = NULL;
+        _cleanup_free_ char *unit = NULL, *origin = NULL;
         int r;
 
         r = read_paths(&unit, &origin);
@@ -94,9 +85,5 @@ int freezer_remove_unit(void) {
                 return r;
         if (!unit || !origin || streq(unit, "/"))
                 return 0;
-        if (asprintf(&dir, FREEZER_V1_ROOT "%s", unit) < 0)
-                return -ENOMEM;
-        if (rmdir(dir) < 0 && errno != ENOENT)
-                return -errno;
-        return 0;
+        return cgroup_v1_remove("freezer", unit);
 }

@@ -51,6 +51,16 @@ int proc_cgroup_path(const char *text, const char *controller, char **ret) {
         return -ENODATA;
 }
 
+int proc_self_cgroup_path(const char *controller, char **ret) {
+        _cleanup_free_ char *text = NULL;
+        int r;
+
+        r = proc_cgroup_read(&text);
+        if (r < 0)
+                return r;
+        return proc_cgroup_path(text, controller, ret);
+}
+
 int proc_cgroup_read(char **ret) {
         return read_full_file_at(AT_FDCWD, "/proc/self/cgroup", PROC_CGROUP_MAX, ret, NULL);
 }

@@ -14,3 +14,6 @@ int proc_cgroup_path(const char *text, const char *controller, char **ret);
 
 /* Reads /proc/self/cgroup. */
 int proc_cgroup_read(char **ret);
+
+/* proc_cgroup_path() of the calling process. */
+int proc_self_cgroup_path(const char *controller, char **ret);

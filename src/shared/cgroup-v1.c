@@ -30,6 +30,16 @@ static int file_path(const char *controller, const char *cgroup, const char *fil
                        : 0;
 }
 
+int cgroup_v1_remove(const char *controller, const char *cgroup) {
+        _cleanup_free_ char *path = NULL;
+
+        if (asprintf(&path, CGROUP_V1_ROOT "/%s%s", controller, cgroup) < 0)
+                return -ENOMEM;
+        if (rmdir(path) < 0 && errno != ENOENT)
+                return -errno;
+        return 0;
+}
+
 int cgroup_v1_write(const char *controller, const char *cgroup, const char *file, const char *value) {
         _cleanup_free_ char *path = NULL;
         _cleanup_close_ int fd = -EBADF;

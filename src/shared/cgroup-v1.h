@@ -20,6 +20,9 @@ int cgroup_v1_write_int64(const char *controller, const char *cgroup, const char
 int cgroup_v1_read(const char *controller, const char *cgroup, const char *file, char **ret);
 int cgroup_v1_read_int64(const char *controller, const char *cgroup, const char *file, int64_t *ret);
 
+/* Removes the (empty) cgroup directory; one already gone is no error. */
+int cgroup_v1_remove(const char *controller, const char *cgroup);
+
 /* Makes the cpuset cgroup (and its missing parents), each given its parent's cpuset.cpus and cpuset.mems:
  * a new v1 cpuset has none and takes no task. */
 int cgroup_v1_cpuset_make(const char *cgroup);
