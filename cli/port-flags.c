@@ -14,6 +14,7 @@ void port_flags_done(PortFlags *f) {
         strv_free(f->dns);
         strv_free(f->add_host);
         strv_free(f->network_alias);
+        free(f->ip);
 }
 
 int port_flags_parse(PortFlags *f, int flag, const char *arg) {
@@ -57,6 +58,10 @@ int port_flags_parse(PortFlags *f, int flag, const char *arg) {
                 return strv_extend(&f->add_host, arg) < 0 ? log_oom() : 0;
         case PORT_FLAG_NETWORK_ALIAS:
                 return strv_extend(&f->network_alias, arg) < 0 ? log_oom() : 0;
+        case PORT_FLAG_IP:
+                free(f->ip);
+                f->ip = strdup(arg);
+                return f->ip ? 0 : log_oom();
         }
         return -EINVAL;
 }
@@ -75,5 +80,7 @@ int port_flags_append(sd_bus_message *m, const PortFlags *f) {
                 r = bus_append_strv_option(m, "ExtraHosts", f->add_host);
         if (r >= 0)
                 r = bus_append_strv_option(m, "NetworkAliases", f->network_alias);
+        if (r >= 0 && f->ip)
+                r = sd_bus_message_append(m, "{sv}", "IPv4Address", "s", f->ip);
         return r;
 }

@@ -118,7 +118,8 @@ static int create_container(sd_bus *bus, const RunOptions *o, char **ret_path) {
         if (r < 0)
                 return log_error_errno(r, "berth: Failed to build the create call: %m");
 
-        r = sd_bus_call(bus, m, 0, &error, &reply);
+        /* The copy of an image's content into new volumes may take long. */
+        r = sd_bus_call(bus, m, BUS_TIMEOUT_LONG_USEC, &error, &reply);
         if (r < 0) {
                 if (sd_bus_error_has_name(&error, BERTH_ERROR_NO_SUCH_IMAGE)) {
                         _cleanup_free_ char *ref = reference_with_tag(o->image), *line = NULL;

@@ -478,6 +478,7 @@ static int network_call(
         const char *container,
         const char *member,
         char **aliases,
+        const char *ip,
         bool force) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
         _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
@@ -509,6 +510,8 @@ static int network_call(
                         if (r >= 0)
                                 r = sd_bus_message_close_container(m);
                 }
+                if (r >= 0 && ip)
+                        r = sd_bus_message_append(m, "{sv}", "IPv4Address", "s", ip);
                 if (r >= 0)
                         r = sd_bus_message_close_container(m);
         } else if (r >= 0)
@@ -524,11 +527,13 @@ static int network_call(
 int verb_network_connect(int argc, char *argv[]) {
         static const struct option options[] = {
                 {"alias", required_argument, NULL, 'a'},
+                {"ip", required_argument, NULL, 'i'},
                 {"help", no_argument, NULL, 'H'},
                 {},
         };
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_strv_free_ char **aliases = NULL;
+        const char *ip = NULL;
         int c;
 
         optind = 0;
@@ -538,11 +543,15 @@ int verb_network_connect(int argc, char *argv[]) {
                         if (strv_extend(&aliases, optarg) < 0)
                                 return log_oom(), EXIT_FAILURE;
                         break;
+                case 'i':
+                        ip = optarg;
+                        break;
                 case 'H':
                         printf("Usage:  berth network connect [OPTIONS] NETWORK CONTAINER\n\n"
                                "Connect a container to a network\n\n"
                                "Options:\n"
-                               "      --alias strings   Add network-scoped alias for the container\n");
+                               "      --alias strings   Add network-scoped alias for the container\n"
+                               "      --ip string       IPv4 address (e.g., \"172.30.100.104\")\n");
                         return EXIT_SUCCESS;
                 default:
                         return EXIT_BERTH_ERROR;
@@ -556,7 +565,7 @@ int verb_network_connect(int argc, char *argv[]) {
         }
         if (berth_bus_open(&bus) < 0)
                 return EXIT_FAILURE;
-        return network_call(bus, argv[optind], argv[optind + 1], "Connect", aliases, false) < 0
+        return network_call(bus, argv[optind], argv[optind + 1], "Connect", aliases, ip, false) < 0
                        ? EXIT_FAILURE
                        : EXIT_SUCCESS;
 }
@@ -595,7 +604,7 @@ int verb_network_disconnect(int argc, char *argv[]) {
         }
         if (berth_bus_open(&bus) < 0)
                 return EXIT_FAILURE;
-        return network_call(bus, argv[optind], argv[optind + 1], "Disconnect", NULL, force) < 0
+        return network_call(bus, argv[optind], argv[optind + 1], "Disconnect", NULL, NULL, force) < 0
                        ? EXIT_FAILURE
                        : EXIT_SUCCESS;
 }

@@ -9,6 +9,7 @@
 #include <systemd/sd-event.h>
 
 #include "bus-authorize.h"
+#include "bus-container-create.h"
 #include "bus-container.h"
 #include "bus-errors.h"
 #include "bus-image.h"
@@ -145,6 +146,9 @@ static int run(int argc, char *argv[]) {
         if (r < 0)
                 return r;
         r = bus_manager_register(m);
+        if (r < 0)
+                return r;
+        r = bus_container_create_attach(m);
         if (r < 0)
                 return r;
         r = manager_check_boot(m, BERTH_RUN_DIR);

@@ -59,8 +59,8 @@ static int append_endpoint(
         return r;
 }
 
-/* Every network of the container: the one it was created on, then those it was connected to, with the
- * aliases it has there and, while it runs, its address there. */
+/* Every network of the container: the one it was created on (unless it left it), then those it was connected
+ * to, with the aliases it has there and, while it runs, its address there. */
 static int append_networks(sd_bus_message *reply, const Container *c, const NetworkState *state) {
         _cleanup_(network_config_done) NetworkConfig config = {};
         _cleanup_close_ int fd = open(c->bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -74,14 +74,16 @@ static int append_networks(sd_bus_message *reply, const Container *c, const Netw
                 return r;
         /* The first name is the container's own, not an alias. */
         aliases = config.network && config.names && config.names[0] ? config.names + 1 : NULL;
-        r = append_endpoint(
-                reply,
-                c->network_name ?: network_mode_to_string(c->network_mode),
-                aliases,
-                state->ip,
-                state->prefixlen,
-                state->gateway,
-                state->mac);
+        /* Not the one it was created on once it left that. */
+        if (!config.detached)
+                r = append_endpoint(
+                        reply,
+                        c->network_name ?: network_mode_to_string(c->network_mode),
+                        aliases,
+                        state->ip,
+                        state->prefixlen,
+                        state->gateway,
+                        state->mac);
         for (size_t i = 0; r >= 0 && i < config.n_connected; i++) {
                 const NetworkEndpoint *e = network_state_find_endpoint(state, config.connected[i].network);
 

@@ -57,12 +57,25 @@ int bus_image_method_tag(sd_bus_message *msg, void *userdata, sd_bus_error *erro
         return sd_bus_reply_method_return(msg, NULL);
 }
 
-/* The first container made from the image, or NULL. */
-static Container *image_user(Manager *m, const char *image_id) {
-        for (Container *c = m->containers; c; c = c->next)
+static Container *image_user_in(Container *list, const char *image_id) {
+        for (Container *c = list; c; c = c->next)
                 if (streq_ptr(c->image_id, image_id))
                         return c;
         return NULL;
+}
+
+/* The first container made from the image, also one still being created (waiting for its copy-up), or
+ * NULL. */
+static Container *image_user(Manager *m, const char *image_id) {
+        return image_user_in(m->containers, image_id) ?: image_user_in(m->creating, image_id);
+}
+
+static int images_in_use(Container *list, char ***in_use) {
+        for (Container *c = list; c; c = c->next)
+                if (c->image_id && !strv_contains(*in_use, c->image_id) &&
+                    strv_extend(in_use, c->image_id) < 0)
+                        return -ENOMEM;
+        return 0;
 }
 
 int bus_image_method_remove(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
@@ -153,12 +166,8 @@ int bus_image_method_prune(sd_bus_message *msg, void *userdata, sd_bus_error *er
         if (r < 0)
                 return r;
 
-        for (Container *c = m->containers; c; c = c->next)
-                if (c->image_id && !strv_contains(in_use, c->image_id)) {
-                        r = strv_extend(&in_use, c->image_id);
-                        if (r < 0)
-                                return r;
-                }
+        if ((r = images_in_use(m->containers, &in_use)) < 0 || (r = images_in_use(m->creating, &in_use)) < 0)
+                return r;
 
         r = image_store_prune(m->image_store, all, in_use, &lines, &freed);
         if (r < 0)

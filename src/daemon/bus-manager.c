@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <stddef.h>
 
+#include "bus-container-create.h"
 #include "bus-container-resources.h"
 #include "bus-container.h"
 #include "bus-disk-usage.h"
@@ -100,6 +101,7 @@ static int read_option(sd_bus_message *m, const char *key, void *userdata, sd_bu
                 {"Dns", "as", offsetof(ContainerCreateOptions, network.dns)},
                 {"ExtraHosts", "as", offsetof(ContainerCreateOptions, network.extra_hosts)},
                 {"NetworkAliases", "as", offsetof(ContainerCreateOptions, network.aliases)},
+                {"IPv4Address", "s", offsetof(ContainerCreateOptions, network.ip)},
                 {"Devices", "as", offsetof(ContainerCreateOptions, host.devices)},
                 {"GroupAdd", "as", offsetof(ContainerCreateOptions, host.group_add)},
                 {"Ulimits", "as", offsetof(ContainerCreateOptions, host.ulimits)},
@@ -177,7 +179,6 @@ static int method_create_container(sd_bus_message *msg, void *userdata, sd_bus_e
         _cleanup_strv_free_ char **command = NULL;
         Manager *m = userdata;
         const char *image;
-        Container *c;
         int r;
 
         r = bus_read_string(msg, "image", &image, error);
@@ -190,14 +191,7 @@ static int method_create_container(sd_bus_message *msg, void *userdata, sd_bus_e
         if (r < 0)
                 return r;
 
-        r = container_create(m, image, command, &o, &c, error);
-        if (r < 0)
-                return r;
-
-        log_info("Created container %s (%s).", c->name, c->id);
-        bus_manager_emit_container_new(m, c);
-        container_emit_event(c, "create");
-        return sd_bus_reply_method_return(msg, "o", c->object_path);
+        return bus_container_create(msg, m, image, command, &o, error);
 }
 
 static int method_get_container(sd_bus_message *msg, void *userdata, sd_bus_error *error) {

@@ -6,6 +6,7 @@
 #include "bus-network.h"
 #include "bus-util.h"
 #include "container-network-connect.h"
+#include "container-network.h"
 #include "events.h"
 #include "log.h"
 #include "manager.h"
@@ -34,14 +35,14 @@ static ConnectJob *connect_job_free(ConnectJob *j) {
 DEFINE_TRIVIAL_CLEANUP_FUNC(ConnectJob *, connect_job_free);
 
 static void emit_event(Manager *m, const Container *c, const char *network, bool connect) {
-        _cleanup_(user_network_freep) UserNetwork *n = NULL;
+        char id[65];
 
-        if (user_network_get(m->state_dir, network, &n) >= 0)
+        if (bus_network_id(m, network, id) >= 0)
                 manager_emit_event(
                         m,
                         "network",
                         connect ? "connect" : "disconnect",
-                        n->id,
+                        id,
                         "container",
                         c->id,
                         "name",
@@ -123,7 +124,7 @@ call_targets(sd_bus_message *msg, Manager *m, char **ret_network, Container **re
 static int reply_error(sd_bus_error *error, int r, const char *message, const char *what) {
         if (r == -ENOENT && message)
                 return sd_bus_error_set(error, BERTH_ERROR_NO_SUCH_NETWORK, message);
-        if (r == -EEXIST)
+        if (r == -EEXIST || r == -EADDRINUSE)
                 return sd_bus_error_set(error, BERTH_ERROR_CONFLICT, message);
         if (r == -EINVAL)
                 return sd_bus_error_set(error, BERTH_ERROR_INVALID_ARGUMENT, message);
@@ -152,26 +153,38 @@ job_start(Manager *m, sd_bus_message *msg, Container *c, char *network, bool con
         return 1;
 }
 
+/* Connect's options: Docker's EndpointSettings.Aliases and IPAMConfig.IPv4Address. */
+typedef struct ConnectOptions {
+        char **aliases;
+        char *ip;
+} ConnectOptions;
+
+static void connect_options_done(ConnectOptions *o) {
+        strv_free(o->aliases);
+        free(o->ip);
+}
+
 static int read_connect_option(sd_bus_message *m, const char *key, void *userdata, sd_bus_error *error) {
-        char ***aliases = userdata;
+        ConnectOptions *o = userdata;
         int r;
 
+        if (streq(key, "IPv4Address"))
+                return bus_read_string_variant(m, key, &o->ip, error);
         if (!streq(key, "Aliases"))
                 return sd_bus_error_setf(error, BERTH_ERROR_INVALID_ARGUMENT, "Unknown option: %s", key);
         r = sd_bus_message_enter_container(m, 'v', "as");
         if (r < 0)
                 return sd_bus_error_setf(
                         error, BERTH_ERROR_INVALID_ARGUMENT, "Option %s must be a string array", key);
-        strv_free(*aliases);
-        *aliases = NULL;
-        r = bus_read_strv(m, key, aliases, error);
+        o->aliases = strv_free(o->aliases);
+        r = bus_read_strv(m, key, &o->aliases, error);
         if (r < 0)
                 return r;
         return sd_bus_message_exit_container(m);
 }
 
 int bus_network_method_connect(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
-        _cleanup_strv_free_ char **aliases = NULL;
+        _cleanup_(connect_options_done) ConnectOptions o = {};
         _cleanup_free_ char *network = NULL, *message = NULL;
         Manager *m = userdata;
         Container *c;
@@ -180,10 +193,10 @@ int bus_network_method_connect(sd_bus_message *msg, void *userdata, sd_bus_error
         r = call_targets(msg, m, &network, &c, error);
         if (r < 0)
                 return r;
-        r = bus_read_dict(msg, read_connect_option, &aliases, error);
+        r = bus_read_dict(msg, read_connect_option, &o, error);
         if (r < 0)
                 return r;
-        r = container_network_attach(m->state_dir, c, network, aliases, &message);
+        r = container_network_attach(m->state_dir, c, network, o.aliases, o.ip, &message);
         if (r < 0)
                 return reply_error(error, r, message, "connect the container");
         if (c->state == CONTAINER_RUNNING)
@@ -208,8 +221,9 @@ int bus_network_method_disconnect(sd_bus_message *msg, void *userdata, sd_bus_er
         r = container_network_list(c, &networks);
         if (r < 0)
                 return r;
-        if (c->state == CONTAINER_RUNNING && strv_contains(networks, network) &&
-            !streq(networks[0], network))
+        /* Only berth-network's containers have interfaces to remove (not those on host or none). */
+        if (c->state == CONTAINER_RUNNING && container_network_needs_setup(c) &&
+            strv_contains(networks, network))
                 return job_start(m, msg, c, TAKE_PTR(network), false, force);
         r = container_network_detach(c, network, &message);
         if (r < 0)

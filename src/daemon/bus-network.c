@@ -2,22 +2,20 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "bus-errors.h"
 #include "bus-network-connect.h"
 #include "bus-network.h"
 #include "bus-util.h"
 #include "container-network-connect.h"
+#include "container-network.h"
 #include "digest.h"
 #include "events.h"
-#include "fileio.h"
 #include "log.h"
 #include "network-store.h"
 #include "strv.h"
 #include "time-util.h"
-
-#define DAEMON_JSON BERTH_CONFIG_DIR "/daemon.json"
-#define DAEMON_JSON_MAX (1024U * 1024U)
 
 /* A network as the bus shows it: a user network, or one of the predefined ones. */
 typedef struct NetworkInfo {
@@ -31,17 +29,6 @@ typedef struct NetworkInfo {
 
 static void network_info_done(NetworkInfo *n) {
         user_network_free(n->user);
-}
-
-/* The default bridge's subnet, from daemon.json's "bip". */
-static int default_subnet(Subnet *ret) {
-        _cleanup_free_ char *text = NULL;
-        int r;
-
-        r = read_full_file_at(AT_FDCWD, DAEMON_JSON, DAEMON_JSON_MAX, &text, NULL);
-        if (r < 0 && r != -ENOENT)
-                return r;
-        return daemon_config_bridge_subnet(text, ret, NULL);
 }
 
 static int predefined_info(const char *name, NetworkInfo *ret) {
@@ -67,7 +54,7 @@ static int predefined_info(const char *name, NetworkInfo *ret) {
                                                 : "null",
         };
         memcpy(ret->id, digest + STRLEN(DIGEST_PREFIX), 64);
-        if (streq(name, "bridge") && default_subnet(&s) >= 0) {
+        if (streq(name, "bridge") && container_network_default_subnet(&s) >= 0) {
                 subnet_to_string(&s, ret->subnet);
                 ip_to_string(s.gateway, ret->gateway);
         }
@@ -91,6 +78,17 @@ static int network_info_get(Manager *m, const char *name_or_id, NetworkInfo *ret
         if (r < 0)
                 return r;
         user_info(n, ret);
+        return 0;
+}
+
+int bus_network_id(Manager *m, const char *name, char ret[static 65]) {
+        _cleanup_(network_info_done) NetworkInfo n = {};
+        int r;
+
+        r = network_info_get(m, name, &n);
+        if (r < 0)
+                return r;
+        memcpy(ret, n.id, 65);
         return 0;
 }
 
@@ -301,9 +299,10 @@ int bus_network_method_create(sd_bus_message *msg, void *userdata, sd_bus_error 
                         o.driver);
                 goto finish;
         }
-        r = default_subnet(&taken);
+        r = container_network_default_subnet(&taken);
         if (r < 0) {
-                r = sd_bus_error_set_errnof(error, r, "Failed to read %s: %m", DAEMON_JSON);
+                r = sd_bus_error_set_errnof(
+                        error, r, "Failed to read " CONTAINER_NETWORK_DAEMON_JSON ": %m");
                 goto finish;
         }
         r = user_network_create(

@@ -16,6 +16,8 @@
 extern const sd_bus_vtable bus_network_vtable[];
 
 int bus_network_register(Manager *m);
+/* The id of a predefined or user network (for events). -ENOENT. */
+int bus_network_id(Manager *m, const char *name, char ret[static 65]);
 
 int bus_network_method_create(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int bus_network_method_list(sd_bus_message *msg, void *userdata, sd_bus_error *error);

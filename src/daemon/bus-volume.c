@@ -351,6 +351,13 @@ static int remove_volume(Manager *m, const char *name, bool force, sd_bus_error 
                 return sd_bus_error_setf(
                         error, BERTH_ERROR_CONFLICT, "remove %s: volume is in use - [%s]", name, list);
         }
+        if (r == -EINPROGRESS)
+                return sd_bus_error_setf(
+                        error,
+                        BERTH_ERROR_CONFLICT,
+                        "remove %s: volume is in use - it is being filled with an image's content for a "
+                        "container being created",
+                        name);
         if (r == -ENOENT)
                 return sd_bus_error_setf(error, BERTH_ERROR_NO_SUCH_VOLUME, "get %s: no such volume", name);
         if (r < 0)

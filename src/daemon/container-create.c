@@ -41,6 +41,17 @@ void container_create_options_done(ContainerCreateOptions *o) {
         container_network_options_done(&o->network);
 }
 
+static Container *creating_by_name(Manager *m, const char *name) {
+        for (Container *c = m->creating; c; c = c->next)
+                if (streq(c->name, name))
+                        return c;
+        return NULL;
+}
+
+Container *container_create_name_taken(Manager *m, const char *name) {
+        return manager_get_container_by_name(m, name) ?: creating_by_name(m, name);
+}
+
 static int pick_name(Manager *m, char **ret) {
         for (unsigned attempt = 0; attempt < AUTO_NAME_ATTEMPTS; attempt++) {
                 _cleanup_free_ char *name = NULL;
@@ -53,7 +64,7 @@ static int pick_name(Manager *m, char **ret) {
                 r = container_name_generate(seed, attempt < AUTO_NAME_ATTEMPTS / 2 ? 0 : attempt, &name);
                 if (r < 0)
                         return r;
-                if (!manager_get_container_by_name(m, name)) {
+                if (!container_create_name_taken(m, name)) {
                         *ret = TAKE_PTR(name);
                         return 0;
                 }
@@ -132,7 +143,7 @@ int container_create(
                                 BERTH_ERROR_INVALID_ARGUMENT,
                                 "Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
                                 o->name);
-                other = manager_get_container_by_name(m, n);
+                other = container_create_name_taken(m, n);
                 if (other)
                         return sd_bus_error_setf(
                                 error,
@@ -360,15 +371,51 @@ int container_create(
                 r = container_network_write_bundle(c->bundle, &network);
         if (r >= 0)
                 r = container_userns_prepare_bundle(&c->userns, c->bundle);
-        if (r >= 0)
-                r = container_save_state(c);
         if (r < 0) {
                 (void)rm_rf(c->bundle);
                 container_mounts_discard(m, c->mounts, c->n_mounts);
                 return sd_bus_error_set_errnof(error, r, "Failed to create the bundle of %s: %m", c->id);
         }
 
-        manager_add_container(m, c);
+        /* Without state.json the bundle is a leftover to a berthd that starts after a crash. */
+        c->manager = m;
+        c->next = m->creating;
+        m->creating = c;
         *ret = TAKE_PTR(c);
+        return 0;
+}
+
+static void unlink_creating(Container *c) {
+        for (Container **p = &c->manager->creating; *p; p = &(*p)->next)
+                if (*p == c) {
+                        *p = c->next;
+                        c->next = NULL;
+                        return;
+                }
+}
+
+void container_create_abort(Container *c) {
+        Manager *m = c->manager;
+
+        unlink_creating(c);
+        (void)rm_rf(c->bundle);
+        container_mounts_discard(m, c->mounts, c->n_mounts);
+        container_free(c);
+}
+
+int container_create_commit(Container *c, sd_bus_error *error) {
+        int r;
+
+        /* The markers first: a crash before state.json leaves complete volumes and no container. */
+        r = container_mounts_copied(c);
+        if (r >= 0)
+                r = container_save_state(c);
+        if (r < 0) {
+                sd_bus_error_set_errnof(error, r, "Failed to create container %s: %m", c->id);
+                container_create_abort(c);
+                return r;
+        }
+        unlink_creating(c);
+        manager_add_container(c->manager, c);
         return 0;
 }

@@ -11,12 +11,18 @@
  * it was connected to, in order. */
 int container_network_list(const Container *c, char ***ret);
 
-/* Adds network (a user network) with aliases to c's network.json. Docker's messages in *ret_error with
- * -ENOENT (no such network), -EEXIST (already connected) or -EINVAL. */
+/* Adds network (a user network, or the default bridge) with aliases and the address asked for (ip, may be
+ * NULL) to c's network.json. Docker's messages in *ret_error with -ENOENT (no such network), -EEXIST
+ * (already connected), -EADDRINUSE (ip is the network's own) or -EINVAL. */
 int container_network_attach(
-        const char *state_dir, const Container *c, const char *network, char **aliases, char **ret_error);
-/* Removes network from c's network.json. -ENOENT when c is not connected to it, -EINVAL when it is the one
- * c was created on, with Docker's messages in *ret_error. */
+        const char *state_dir,
+        const Container *c,
+        const char *network,
+        char **aliases,
+        const char *ip,
+        char **ret_error);
+/* Removes network from c's network.json; the one c was created on stays marked as left (detached). -ENOENT
+ * when c is not connected to it, -EINVAL for host and none, with Docker's messages in *ret_error. */
 int container_network_detach(const Container *c, const char *network, char **ret_error);
 
 /* Runs "berth-network connect|disconnect BUNDLE NETWORK" and waits; on failure logs what berth-network

@@ -14,10 +14,12 @@
 
 #define RESOLV_CONF_MAX (64U * 1024U)
 #define START_ERROR_MAX 4096U
+#define DAEMON_JSON_MAX (1024U * 1024U)
 
 void container_network_options_done(ContainerNetworkOptions *o) {
         free(o->network_mode);
         strv_free(o->aliases);
+        free(o->ip);
         strv_free(o->port_bindings);
         strv_free(o->dns);
         strv_free(o->extra_hosts);
@@ -34,6 +36,30 @@ static int add_exposed(const char *key, PortMapping **ports, size_t *n) {
         if (!spec)
                 return -ENOMEM;
         return port_spec_parse(spec, ports, n, NULL);
+}
+
+int container_network_requested_address(const Subnet *s, bool configured, const char *ip, char **ret_error) {
+        uint32_t address;
+        int r;
+
+        if (!configured)
+                return error_set(
+                        ret_error,
+                        -EINVAL,
+                        "user specified IP address is supported only when connecting to networks with user "
+                        "configured subnets");
+        r = subnet_address_parse(s, ip, &address);
+        if (r == -EINVAL)
+                return error_set(ret_error, -EINVAL, "invalid IPv4 address: %s", ip);
+        if (r == -ERANGE)
+                return error_set(
+                        ret_error,
+                        -EINVAL,
+                        "Invalid address %s: It does not belong to any of this network's subnets",
+                        ip);
+        if (r == -EADDRINUSE)
+                return error_set(ret_error, -EADDRINUSE, "Address already in use");
+        return r;
 }
 
 int container_network_resolve(
@@ -57,14 +83,23 @@ int container_network_resolve(
                         return error_set(ret_error, -ENOENT, "network %s not found", o->network_mode);
                 if (r < 0)
                         return r;
+                /* The network's own addresses are bad input here: nothing holds them at create time. */
+                if (o->ip && (r = container_network_requested_address(
+                                      &n->subnet, n->subnet_configured, o->ip, ret_error)) < 0)
+                        return r == -EADDRINUSE ? -EINVAL : r;
                 subnet_to_bip(&n->subnet, bip);
                 c.mode = NETWORK_MODE_BRIDGE;
+                c.ip = o->ip ? strdup(o->ip) : NULL;
+                if (o->ip && !c.ip)
+                        return -ENOMEM;
                 c.network = strdup(n->name);
                 c.bip = strdup(bip);
                 c.bridge = strdup(n->bridge);
                 if (!c.network || !c.bip || !c.bridge)
                         return -ENOMEM;
         }
+        if (o->ip && !c.network)
+                return error_set(ret_error, -EINVAL, CONTAINER_NETWORK_ERROR_IP_PREDEFINED);
         if (o->aliases && !c.network)
                 return error_set(
                         ret_error,
@@ -163,6 +198,16 @@ int container_network_start_error(const Container *c, char **ret) {
         if (fd < 0)
                 return -errno;
         return read_full_file_at(fd, "network-error", START_ERROR_MAX, ret, NULL);
+}
+
+int container_network_default_subnet(Subnet *ret) {
+        _cleanup_free_ char *text = NULL;
+        int r;
+
+        r = read_full_file_at(AT_FDCWD, CONTAINER_NETWORK_DAEMON_JSON, DAEMON_JSON_MAX, &text, NULL);
+        if (r < 0 && r != -ENOENT)
+                return r;
+        return daemon_config_bridge_subnet(text, ret, NULL);
 }
 
 bool container_network_needs_setup(const Container *c) {

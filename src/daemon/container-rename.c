@@ -2,6 +2,7 @@
 #include "container-rename.h"
 #include "bus-errors.h"
 #include "bus-util.h"
+#include "container-create.h"
 #include "container-name.h"
 #include "container-state-file.h"
 #include "events.h"
@@ -28,7 +29,7 @@ int container_rename(Container *c, const char *new_name, sd_bus_error *error) {
                         error,
                         BERTH_ERROR_INVALID_ARGUMENT,
                         "Renaming a container with the same name as its current name");
-        other = manager_get_container_by_name(c->manager, n);
+        other = container_create_name_taken(c->manager, n);
         if (other)
                 return sd_bus_error_setf(
                         error,

@@ -338,13 +338,18 @@ int container_userns_pick(
         if (r < 0)
                 return error_set(ret_error, r, "/etc/subgid: %s", strerror(-r));
 
+        /* Those being created too: they have their ranges already. */
         for (Container *c = m->containers; c; c = c->next)
+                n++;
+        for (Container *c = m->creating; c; c = c->next)
                 n++;
         in_use = calloc(n + 1, sizeof(ContainerUserns));
         if (!in_use)
                 return -ENOMEM;
         n = 0;
         for (Container *c = m->containers; c; c = c->next)
+                in_use[n++] = c->userns;
+        for (Container *c = m->creating; c; c = c->next)
                 in_use[n++] = c->userns;
         return container_userns_allocate(size, subuid, subgid, in_use, n, ret, ret_error);
 }

@@ -9,6 +9,8 @@
 #include "container.h"
 #include "image-store.h"
 
+typedef struct CreateCall CreateCall;
+
 struct Manager {
         sd_event *event;
         sd_bus *bus;
@@ -16,6 +18,10 @@ struct Manager {
         ImageStore *image_store;
 
         Container *containers;
+        /* Creates waiting for their volumes' copy-up (bus-container-create.c): their containers are not
+         * visible yet, but their names are taken and their volumes in use. */
+        Container *creating;
+        CreateCall *create_calls;
         bool first_start_after_boot; /* no flag in the run directory yet: apply restart policies */
 
         sd_bus_slot *job_removed_slot;

@@ -166,55 +166,41 @@ static int append_string_property(sd_bus_message *m, const char *key, const char
         return sd_bus_message_append(m, "(sv)", key, "s", value);
 }
 
-static int append_exec(sd_bus_message *m, const char *key, const char *verb, const char *bundle) {
+/* berth-runtime's verb; with the bridge network, berth-network's first, which then execs it: "setup" makes
+ * the network before each start (ExecStart=), "teardown" removes it after each stop (ExecStopPost=) and runs
+ * stop-post whatever it did. systemd runs both, for Restart= too and after the monitor was killed; one
+ * process per step rather than ExecStartPre=/ExecStopPost= lines of their own saves 2 ms each. */
+static int append_exec(
+        sd_bus_message *m, const Container *c, const char *key, const char *verb, const char *network_verb) {
+        if (!container_network_needs_setup(c))
+                return sd_bus_message_append(
+                        m,
+                        "(sv)",
+                        key,
+                        "a(sasb)",
+                        1,
+                        BERTH_RUNTIME_PATH,
+                        3,
+                        BERTH_RUNTIME_PATH,
+                        verb,
+                        c->bundle,
+                        false);
         return sd_bus_message_append(
                 m,
                 "(sv)",
                 key,
                 "a(sasb)",
                 1,
-                BERTH_RUNTIME_PATH,
-                3,
+                BERTH_NETWORK_PATH,
+                7,
+                BERTH_NETWORK_PATH,
+                network_verb,
+                c->bundle,
+                "--",
                 BERTH_RUNTIME_PATH,
                 verb,
-                bundle,
-                false);
-}
-
-/* berth-network makes the bridge network before each start and removes it after each stop: systemd runs
- * both, for Restart= too and after the monitor was killed. The teardown goes first and its failure does not
- * keep stop-post from running. */
-static int append_network_exec(sd_bus_message *m, const Container *c) {
-        int r;
-
-        if (!container_network_needs_setup(c))
-                return 0;
-        r = sd_bus_message_append(
-                m,
-                "(sv)",
-                "ExecStartPre",
-                "a(sasb)",
-                1,
-                BERTH_NETWORK_PATH,
-                3,
-                BERTH_NETWORK_PATH,
-                "setup",
                 c->bundle,
                 false);
-        if (r < 0)
-                return r;
-        return sd_bus_message_append(
-                m,
-                "(sv)",
-                "ExecStopPost",
-                "a(sasb)",
-                1,
-                BERTH_NETWORK_PATH,
-                3,
-                BERTH_NETWORK_PATH,
-                "teardown",
-                c->bundle,
-                true);
 }
 
 static int append_log_extra_fields(sd_bus_message *m, const Container *c) {
@@ -363,8 +349,8 @@ static int append_unit_properties(sd_bus_message *m, const Container *c) {
                      m, "(sv)", "Environment", "as", 1, "GLIBC_TUNABLES=glibc.malloc.tcache_count=0")) < 0 ||
             (r = append_string_property(m, "SyslogIdentifier", c->name)) < 0 ||
             (r = append_log_extra_fields(m, c)) < 0 ||
-            (r = append_exec(m, "ExecStart", "run", c->bundle)) < 0 || (r = append_network_exec(m, c)) < 0 ||
-            (r = append_exec(m, "ExecStopPost", "stop-post", c->bundle)) < 0)
+            (r = append_exec(m, c, "ExecStart", "run", "setup")) < 0 ||
+            (r = append_exec(m, c, "ExecStopPost", "stop-post", "teardown")) < 0)
                 return r;
 
         if (c->start_fds[0] >= 0) {

@@ -162,6 +162,29 @@ static int copy_dir(int src, int dst, unsigned depth) {
         return 0;
 }
 
+int volume_copy_up_has_content(char *const *layer_dirs, const char *path) {
+        _cleanup_close_ int root = -EBADF, src = -EBADF;
+        _cleanup_closedir_ DIR *d = NULL;
+        struct dirent *de;
+
+        root = open_image_root(layer_dirs);
+        if (root < 0)
+                return root;
+        src = open_in_root(root, path, O_RDONLY | O_DIRECTORY);
+        if (src == -ENOENT || src == -ENOTDIR)
+                return 0;
+        if (src < 0)
+                return src;
+        d = fdopendir(src);
+        if (!d)
+                return -errno;
+        TAKE_FD(src);
+        while ((de = readdir(d)))
+                if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
+                        return 1;
+        return 0;
+}
+
 int volume_copy_up(char *const *layer_dirs, const char *path, const char *destination) {
         _cleanup_close_ int root = -EBADF, src = -EBADF, dst = -EBADF;
         struct stat st;

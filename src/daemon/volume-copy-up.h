@@ -9,3 +9,6 @@
  * image has no directory at path. The image is read through a detached read-only overlay mount, so
  * berthd's mount table never sees it; path is resolved inside the image (symlinks cannot leave it). */
 int volume_copy_up(char *const *layer_dirs, const char *path, const char *destination);
+
+/* > 0 when the image has a directory with entries at path: a copy that may take long, for a worker. */
+int volume_copy_up_has_content(char *const *layer_dirs, const char *path);

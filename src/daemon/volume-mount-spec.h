@@ -52,6 +52,9 @@ typedef struct MountSpec {
         /* Resolved at create: */
         char *host_path; /* what the runtime binds: the bind source, or the volume's directory */
         bool anonymous;  /* a volume made for this container (-v /path, an image VOLUME) */
+        /* Only while the container is being created, not kept: */
+        bool volume_created; /* this create made the volume, so a failed create removes it */
+        bool copy_up;        /* the image's content is still to be copied in (the volume is marked) */
 } MountSpec;
 
 void mount_spec_done(MountSpec *m);

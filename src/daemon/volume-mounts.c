@@ -31,19 +31,30 @@ static bool spec_uses_volume(const MountSpec *s, const char *name) {
         return s->type == MOUNT_TYPE_VOLUME && streq_ptr(s->source, name);
 }
 
-int volume_users(Manager *m, const char *name, bool running_only, char ***ret_ids) {
-        _cleanup_strv_free_ char **ids = NULL;
-
-        for (Container *c = m->containers; c; c = c->next) {
+static int add_users(Container *list, const char *name, bool running_only, char ***ids) {
+        for (Container *c = list; c; c = c->next) {
                 if (running_only && c->state != CONTAINER_RUNNING)
                         continue;
                 for (size_t i = 0; i < c->n_mounts; i++)
                         if (spec_uses_volume(&c->mounts[i], name)) {
-                                if (strv_extend(&ids, c->id) < 0)
+                                if (strv_extend(ids, c->id) < 0)
                                         return -ENOMEM;
                                 break;
                         }
         }
+        return 0;
+}
+
+int volume_users(Manager *m, const char *name, bool running_only, char ***ret_ids) {
+        _cleanup_strv_free_ char **ids = NULL;
+        int r;
+
+        r = add_users(m->containers, name, running_only, &ids);
+        /* Containers still being created use their volumes too, though nothing else shows them yet. */
+        if (r >= 0)
+                r = add_users(m->creating, name, running_only, &ids);
+        if (r < 0)
+                return r;
         *ret_ids = TAKE_PTR(ids);
         return 0;
 }
@@ -214,33 +225,124 @@ static int resolve_volume(Manager *m, const Image *img, MountSpec *s, sd_bus_err
                 return sd_bus_error_set(error, BERTH_ERROR_INVALID_ARGUMENT, message);
         if (r < 0)
                 return sd_bus_error_set_errnof(error, r, "Failed to create the volume %s: %m", s->source);
+        s->volume_created = r > 0;
         s->host_path = strdup(volume_bind_source(v));
         if (!s->host_path)
                 return -ENOMEM;
 
-        /* A volume with -o options gets its content from its device, not from images. */
-        if (!s->nocopy && strv_length(v->options) == 0 && volume_is_empty(v) > 0) {
+        /* A volume with -o options gets its content from its device, not from images. Marked: another
+         * mount of this container copies into it already. */
+        if (s->nocopy || strv_length(v->options) > 0 || volume_is_empty(v) <= 0 ||
+            volume_copy_up_running(m->state_dir, v->name) != 0)
+                return 0;
+        r = volume_copy_up_has_content(img->layer_dirs, s->destination);
+        if (r == 0)
+                /* Nothing to copy but the directory's owner and mode: done at once. */
                 r = volume_copy_up(img->layer_dirs, s->destination, v->mountpoint);
+        else if (r > 0) {
+                /* Copied in a worker, before the container becomes visible. */
+                r = volume_copy_up_begin(m->state_dir, v->name, s->volume_created);
+                s->copy_up = r >= 0;
+        }
+        if (r < 0)
+                return sd_bus_error_set_errnof(
+                        error,
+                        r,
+                        "Failed to copy the image's %s into volume %s: %m",
+                        s->destination,
+                        v->name);
+        return 0;
+}
+
+/* Before anything is made: a volume another create is filling is not used until that is done. */
+static int check_copy_ups_running(Manager *m, const MountSpec *specs, size_t n, sd_bus_error *error) {
+        for (size_t i = 0; i < n; i++) {
+                int r;
+
+                if (specs[i].type != MOUNT_TYPE_VOLUME || !specs[i].source)
+                        continue;
+                r = volume_copy_up_running(m->state_dir, specs[i].source);
                 if (r < 0)
                         return sd_bus_error_set_errnof(
+                                error, r, "Failed to look at volume %s: %m", specs[i].source);
+                if (r > 0) {
+                        sd_bus_error_setf(
                                 error,
-                                r,
-                                "Failed to copy the image's %s into volume %s: %m",
-                                s->destination,
-                                v->name);
+                                BERTH_ERROR_CONFLICT,
+                                "volume %s is being filled with an image's content for another container",
+                                specs[i].source);
+                        return -EAGAIN;
+                }
         }
         return 0;
 }
 
 void container_mounts_discard(Manager *m, MountSpec *mounts, size_t n) {
         for (size_t i = 0; i < n; i++) {
-                const char *name = mounts[i].source;
+                MountSpec *s = &mounts[i];
+                _cleanup_strv_free_ char **users = NULL;
+                int r;
 
-                if (mounts[i].type != MOUNT_TYPE_VOLUME || !mounts[i].anonymous || !name)
+                if (s->type != MOUNT_TYPE_VOLUME || !s->source)
                         continue;
-                if (volume_remove(m->state_dir, name) >= 0)
-                        announce(m, name, false);
+                if (s->copy_up) {
+                        /* Nobody else uses a volume while it is marked. */
+                        s->copy_up = false;
+                        r = volume_copy_up_undo(m->state_dir, s->source);
+                        if (r < 0)
+                                log_warning_errno(r, "Failed to undo the copy-up into %s: %m", s->source);
+                        else if (r > 0)
+                                announce(m, s->source, false);
+                        continue;
+                }
+                if (!s->anonymous && !s->volume_created)
+                        continue;
+                /* Another container may use a volume made here by now. */
+                if (volume_users(m, s->source, false, &users) < 0 || users)
+                        continue;
+                if (volume_remove(m->state_dir, s->source) >= 0)
+                        announce(m, s->source, false);
         }
+}
+
+int container_mounts_copy_up(const Container *c, char *const *layer_dirs) {
+        for (size_t i = 0; i < c->n_mounts; i++) {
+                const MountSpec *s = &c->mounts[i];
+                int r;
+
+                if (!s->copy_up)
+                        continue;
+                r = volume_copy_up(layer_dirs, s->destination, s->host_path);
+                if (r < 0)
+                        return log_error_errno(
+                                r,
+                                "Failed to copy the image's %s into volume %s: %m",
+                                s->destination,
+                                s->source);
+        }
+        return 0;
+}
+
+bool container_mounts_need_copy_up(const Container *c) {
+        for (size_t i = 0; i < c->n_mounts; i++)
+                if (c->mounts[i].copy_up)
+                        return true;
+        return false;
+}
+
+int container_mounts_copied(Container *c) {
+        for (size_t i = 0; i < c->n_mounts; i++) {
+                MountSpec *s = &c->mounts[i];
+                int r;
+
+                if (!s->copy_up)
+                        continue;
+                r = volume_copy_up_end(c->manager->state_dir, s->source);
+                if (r < 0)
+                        return r;
+                s->copy_up = false;
+        }
+        return 0;
 }
 
 int container_mounts_resolve(
@@ -263,6 +365,8 @@ int container_mounts_resolve(
         r = add_volumes_from(m, o->volumes_from, &specs, &n, error);
         if (r >= 0)
                 r = add_image_volumes(img, &specs, &n);
+        if (r >= 0)
+                r = check_copy_ups_running(m, specs, n, error);
         for (size_t i = 0; r >= 0 && i < n; i++) {
                 MountSpec *s = &specs[i];
 
@@ -379,6 +483,11 @@ int manager_remove_volume(Manager *m, const char *name, bool force, char ***ret_
         _cleanup_strv_free_ char **users = NULL;
         int r;
 
+        r = volume_copy_up_running(m->state_dir, name);
+        if (r < 0)
+                return r;
+        if (r > 0)
+                return -EINPROGRESS;
         r = volume_users(m, name, force, &users);
         if (r < 0)
                 return r;
@@ -437,7 +546,7 @@ int manager_prune_volumes(
                 size = volume_size(*v);
                 r = manager_remove_volume(m, (*v)->name, false, &users);
                 if (r < 0) {
-                        if (r != -EBUSY)
+                        if (r != -EBUSY && r != -EINPROGRESS)
                                 log_warning_errno(r, "Failed to prune volume %s: %m", (*v)->name);
                         r = 0;
                         continue;

@@ -14,8 +14,11 @@
 #include "volume-mount-spec.h"
 #include "volume-store.h"
 
-/* On a user error sets error (InvalidArgument, NoSuchContainer) and returns its negative errno. The
- * anonymous volumes made here are removed again on failure; named ones stay, as in Docker. */
+/* On a user error sets error (InvalidArgument, NoSuchContainer) and returns its negative errno; -EAGAIN
+ * (error set) when a volume is being filled for another container: try again once that is done. The
+ * volumes made here are removed again on failure. An empty volume gets the image's content at once when
+ * the image has nothing but an empty directory there; else the volume is marked and its MountSpec says
+ * copy_up, for container_mounts_copy_up(). */
 int container_mounts_resolve(
         Manager *m,
         const ContainerMountOptions *o,
@@ -24,9 +27,15 @@ int container_mounts_resolve(
         size_t *ret_n,
         sd_bus_error *error);
 
-/* Removes the anonymous volumes made for a container whose creation failed after
- * container_mounts_resolve(). */
+/* Undoes container_mounts_resolve() for a container whose creation failed: the volumes made for it are
+ * removed unless another container uses them by now, and unfinished copy-ups undone. */
 void container_mounts_discard(Manager *m, MountSpec *mounts, size_t n);
+
+/* The copy-ups container_mounts_resolve() left to do. In a worker process: may take long. */
+bool container_mounts_need_copy_up(const Container *c);
+int container_mounts_copy_up(const Container *c, char *const *layer_dirs);
+/* Back on the loop, when they are done: the volumes' markers go. */
+int container_mounts_copied(Container *c);
 
 /* The ids of the containers whose mounts use the volume (running ones only when running_only). */
 int volume_users(Manager *m, const char *name, bool running_only, char ***ret_ids);
@@ -41,7 +50,8 @@ int manager_create_volume(
         Manager *m, const char *name, char **labels, char **options, Volume **ret, char **ret_error);
 
 /* Removes the volume unless a container uses it, any container or with force a running one: then
- * -EBUSY, and the users' ids in ret_users. -ENOENT when there is no such volume. */
+ * -EBUSY, and the users' ids in ret_users. -EINPROGRESS while a copy-up fills it (even with force).
+ * -ENOENT when there is no such volume. */
 int manager_remove_volume(Manager *m, const char *name, bool force, char ***ret_users);
 
 typedef struct VolumePruneFilters {

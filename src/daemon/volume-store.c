@@ -18,6 +18,8 @@
 #include "volume-store.h"
 
 #define VOLUME_METADATA_FILE "volume.json"
+#define VOLUME_COPY_UP_MARKER "copy-up"
+#define VOLUME_COPY_UP_CREATED "created\n"
 #define VOLUME_METADATA_MAX (256U * 1024U)
 #define VOLUME_OPTION_MAX 4096U
 
@@ -290,7 +292,17 @@ int volume_collect_leftovers(const char *state_dir) {
                         continue;
                 if (asprintf(&path, "%s/%s/" VOLUME_METADATA_FILE, dir, de->d_name) < 0)
                         return -ENOMEM;
-                if (stat(path, &st) >= 0 || errno != ENOENT)
+                if (stat(path, &st) >= 0) {
+                        if (volume_copy_up_running(state_dir, de->d_name) <= 0)
+                                continue;
+                        log_info("Undoing the interrupted copy-up into volume %s.", de->d_name);
+                        k = volume_copy_up_undo(state_dir, de->d_name);
+                        if (k < 0)
+                                r = log_warning_errno(
+                                        k, "Failed to undo the copy-up into %s: %m", de->d_name);
+                        continue;
+                }
+                if (errno != ENOENT)
                         continue;
                 path[strlen(path) - STRLEN("/" VOLUME_METADATA_FILE)] = 0;
                 log_info("Removing leftover volume directory %s.", path);
@@ -456,4 +468,73 @@ uint64_t volume_size(const Volume *v) {
         du_total = 0;
         (void)nftw(v->mountpoint, du_one, 16, FTW_PHYS | FTW_MOUNT);
         return du_total;
+}
+
+static int copy_up_marker(const char *state_dir, const char *name, char **ret) {
+        return asprintf(ret, "%s/volumes/%s/" VOLUME_COPY_UP_MARKER, state_dir, name) < 0 ? -ENOMEM : 0;
+}
+
+int volume_copy_up_begin(const char *state_dir, const char *name, bool created) {
+        _cleanup_free_ char *marker = NULL;
+        int r;
+
+        r = copy_up_marker(state_dir, name, &marker);
+        if (r < 0)
+                return r;
+        return write_string_file_atomic(marker, created ? VOLUME_COPY_UP_CREATED : "");
+}
+
+int volume_copy_up_running(const char *state_dir, const char *name) {
+        _cleanup_free_ char *marker = NULL;
+        int r;
+
+        if (!volume_name_is_valid(name))
+                return 0;
+        r = copy_up_marker(state_dir, name, &marker);
+        if (r < 0)
+                return r;
+        if (access(marker, F_OK) < 0)
+                return errno == ENOENT ? 0 : negative_errno();
+        return 1;
+}
+
+int volume_copy_up_end(const char *state_dir, const char *name) {
+        _cleanup_free_ char *marker = NULL;
+        int r;
+
+        r = copy_up_marker(state_dir, name, &marker);
+        if (r < 0)
+                return r;
+        if (unlink(marker) < 0 && errno != ENOENT)
+                return negative_errno();
+        return 0;
+}
+
+int volume_copy_up_undo(const char *state_dir, const char *name) {
+        _cleanup_(volume_freep) Volume *v = NULL;
+        _cleanup_free_ char *marker = NULL, *text = NULL;
+        int r;
+
+        r = copy_up_marker(state_dir, name, &marker);
+        if (r < 0)
+                return r;
+        r = read_full_file_at(AT_FDCWD, marker, 64, &text, NULL);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return r;
+        if (streq(text, VOLUME_COPY_UP_CREATED)) {
+                r = volume_remove(state_dir, name);
+                return r < 0 ? r : 1;
+        }
+        r = volume_get(state_dir, name, &v);
+        if (r < 0)
+                return r;
+        /* _data goes with what was copied so far, and comes back as volume_create() makes it. */
+        r = rm_rf(v->mountpoint);
+        if (r < 0)
+                return r;
+        if (mkdir(v->mountpoint, 0755) < 0 && errno != EEXIST)
+                return negative_errno();
+        return volume_copy_up_end(state_dir, name);
 }

@@ -50,7 +50,8 @@ int volume_create(
 int volume_name_random(char **ret);
 /* -ENOENT when there is no such volume. */
 int volume_get(const char *state_dir, const char *name, Volume **ret);
-/* Removes what interrupted creates and removals left: directories without their volume.json. */
+/* Removes what interrupted creates and removals left: directories without their volume.json; and undoes
+ * the copy-ups a crash interrupted (see volume_copy_up_undo()). */
 int volume_collect_leftovers(const char *state_dir);
 /* NULL-terminated, sorted by name. */
 int volume_list(const char *state_dir, Volume ***ret);
@@ -64,3 +65,15 @@ int volume_mount(const Volume *v);
 int volume_unmount(const Volume *v);
 /* Bytes the files in _data take on disk. */
 uint64_t volume_size(const Volume *v);
+
+/* Docker's copy-up fills an empty volume in a worker process: a marker next to _data says that it has not
+ * finished, so that nobody else uses or removes the volume meanwhile and a crash mid-copy is undone at the
+ * next start. created: the create that copies made the volume, and removes it again when it fails. */
+int volume_copy_up_begin(const char *state_dir, const char *name, bool created);
+/* > 0 while the volume is marked. */
+int volume_copy_up_running(const char *state_dir, const char *name);
+/* Drops the marker: the copy is complete. */
+int volume_copy_up_end(const char *state_dir, const char *name);
+/* Undoes an unfinished copy-up: the volume is removed when the create made it (then 1), else emptied and
+ * unmarked (0). */
+int volume_copy_up_undo(const char *state_dir, const char *name);

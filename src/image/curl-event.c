@@ -136,7 +136,9 @@ int curl_event_new(sd_event *event, CurlDoneFunction done, CurlEvent **ret) {
         g->multi = curl_multi_init();
         if (!g->multi)
                 return -ENOMEM;
-        r = sd_event_add_time(event, &g->timer, CLOCK_MONOTONIC, UINT64_MAX, 0, on_timer, g);
+        /* curl's timeouts are mostly "act now" (0 ms, to start a transfer): with accuracy 0, sd-event's
+         * default of 250 ms, each request could wait up to a quarter of a second before it began. */
+        r = sd_event_add_time(event, &g->timer, CLOCK_MONOTONIC, UINT64_MAX, 1, on_timer, g);
         if (r < 0)
                 return r;
         (void)sd_event_source_set_enabled(g->timer, SD_EVENT_OFF);

@@ -9,6 +9,7 @@
 #include "digest.h"
 #include "image-store.h"
 #include "layer-unpack.h"
+#include "writeback.h"
 
 #define IMAGES_DIR "images"
 #define LAYERS_DIR "layers"
@@ -53,6 +54,7 @@ typedef struct Transaction {
         char *name; /* of the transaction directory in the staging directory */
         int dir_fd;
         unsigned counter;
+        Writeback *writeback; /* of the staging file system, until the commit's syncfs() */
         PendingBlob *blobs;
         size_t n_blobs;
         PendingLayer *layers;

@@ -12,7 +12,10 @@
 
 #define GZIP_MAGIC_0 0x1f
 #define GZIP_MAGIC_1 0x8b
-#define READ_AHEAD_CHUNKS 8U
+/* 4 MiB: on two cores shared with the downloads, the file system's threads and the other layers, either side
+ * of the ring is often off the CPU for a while; a ring of eight chunks then ran full or empty, and the other
+ * side waited. */
+#define READ_AHEAD_CHUNKS 32U
 
 typedef struct Chunk {
         size_t size;
@@ -30,6 +33,7 @@ struct LayerDecompressor {
         struct archive *filtered;
         size_t pending;
         int read_error;
+        Sha256 *hash; /* of the tar stream; NULL: not asked for */
         uint8_t in[TAR_READ_BLOCK_SIZE];
         uint8_t out[TAR_READ_BLOCK_SIZE];
 
@@ -41,7 +45,7 @@ struct LayerDecompressor {
         /* under lock */
         Chunk *chunks;
         size_t first, filled;
-        bool reader_holds_first, ended, stopping;
+        bool reader_holds_first, ended, stopping; /* stopping: also read without it */
         ssize_t end_result;
 };
 
@@ -149,13 +153,9 @@ static ssize_t decompress_into(LayerDecompressor *d, uint8_t *buf, size_t size) 
         return n;
 }
 
+/* Without the lock, which the reader takes for every chunk. */
 static bool read_ahead_stopping(LayerDecompressor *d) {
-        bool stopping;
-
-        pthread_mutex_lock(&d->lock);
-        stopping = d->stopping;
-        pthread_mutex_unlock(&d->lock);
-        return stopping;
+        return __atomic_load_n(&d->stopping, __ATOMIC_RELAXED);
 }
 
 static void *read_ahead_thread(void *userdata) {
@@ -183,6 +183,10 @@ static void *read_ahead_thread(void *userdata) {
                         if (n > 0)
                                 size += (size_t)n;
                 } while (n > 0 && size < sizeof(c->data) && !read_ahead_stopping(d));
+                if (size > 0 && d->hash && sha256_update(d->hash, c->data, size) < 0) {
+                        size = 0;
+                        n = -ENOMEM;
+                }
 
                 pthread_mutex_lock(&d->lock);
                 if (size > 0) {
@@ -193,8 +197,9 @@ static void *read_ahead_thread(void *userdata) {
                         d->ended = true;
                         d->end_result = n;
                 }
-                pthread_cond_signal(&d->cond);
                 pthread_mutex_unlock(&d->lock);
+                /* After unlocking: a woken reader does not wait for the lock at once. */
+                pthread_cond_signal(&d->cond);
                 if (n <= 0)
                         return NULL;
         }
@@ -223,7 +228,7 @@ static void stop_read_ahead(LayerDecompressor *d) {
                 return;
         /* A thread waiting in read() for more of a download stops when that read returns. */
         pthread_mutex_lock(&d->lock);
-        d->stopping = true;
+        __atomic_store_n(&d->stopping, true, __ATOMIC_RELAXED);
         pthread_cond_signal(&d->cond);
         pthread_mutex_unlock(&d->lock);
         pthread_join(d->thread, NULL);
@@ -255,7 +260,7 @@ static ssize_t read_ahead_next(LayerDecompressor *d, const void **ret) {
 }
 
 int layer_decompressor_new(
-        LayerReadFunction read, void *userdata, bool read_ahead, LayerDecompressor **ret) {
+        LayerReadFunction read, void *userdata, bool read_ahead, bool hash, LayerDecompressor **ret) {
         _cleanup_(layer_decompressor_freep) LayerDecompressor *d = NULL;
         int r;
 
@@ -264,6 +269,11 @@ int layer_decompressor_new(
                 return -ENOMEM;
         d->read = read;
         d->userdata = userdata;
+        if (hash) {
+                r = sha256_new(&d->hash);
+                if (r < 0)
+                        return r;
+        }
 
         /* The magic may arrive in pieces. */
         while (d->pending < 2) {
@@ -302,6 +312,7 @@ LayerDecompressor *layer_decompressor_free(LayerDecompressor *d) {
                 return NULL;
         stop_read_ahead(d);
         free(d->chunks);
+        sha256_free(d->hash);
         if (d->filtered)
                 archive_read_free(d->filtered);
         free(d);
@@ -314,7 +325,22 @@ ssize_t layer_decompressor_read(LayerDecompressor *d, const void **ret) {
         if (d->read_ahead)
                 return read_ahead_next(d, ret);
         n = decompress_into(d, d->out, sizeof(d->out));
-        if (n > 0)
-                *ret = d->out;
+        if (n <= 0)
+                return n;
+        if (d->hash && sha256_update(d->hash, d->out, (size_t)n) < 0)
+                return -ENOMEM;
+        *ret = d->out;
         return n;
+}
+
+int layer_decompressor_digest(LayerDecompressor *d, char ret[static DIGEST_STRING_LEN + 1]) {
+        int r;
+
+        /* The thread, if any, hashed its last chunk before it said the stream ended, under the lock the
+         * reader then took. */
+        if (!d->hash)
+                return -EINVAL;
+        r = sha256_final(d->hash, ret);
+        d->hash = sha256_free(d->hash);
+        return r;
 }

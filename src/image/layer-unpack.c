@@ -45,17 +45,13 @@ static int rewind_blob(int fd) {
 int layer_diff_id(
         int in_fd, int out_fd, const LayerLimits *limits, char ret_diff_id[static DIGEST_STRING_LEN + 1]) {
         _cleanup_(layer_decompressor_freep) LayerDecompressor *d = NULL;
-        _cleanup_(sha256_freep) Sha256 *hash = NULL;
         uint64_t max = layer_limits_stream_max(limits), budget = max;
         int r;
 
         r = rewind_blob(in_fd);
         if (r < 0)
                 return r;
-        r = sha256_new(&hash);
-        if (r < 0)
-                return r;
-        r = layer_decompressor_new(fd_read, &in_fd, false, &d);
+        r = layer_decompressor_new(fd_read, &in_fd, false, true, &d);
         if (r < 0)
                 return r;
         for (;;) {
@@ -68,16 +64,13 @@ int layer_diff_id(
                 if ((uint64_t)n > budget)
                         return log_error_errno(EFBIG, "Layer exceeds %" PRIu64 " bytes uncompressed.", max);
                 budget -= (uint64_t)n;
-                r = sha256_update(hash, p, (size_t)n);
-                if (r < 0)
-                        return r;
                 if (out_fd >= 0) {
                         r = loop_write(out_fd, p, (size_t)n);
                         if (r < 0)
                                 return r;
                 }
         }
-        return sha256_final(hash, ret_diff_id);
+        return layer_decompressor_digest(d, ret_diff_id);
 }
 
 /* The open directories that lead to the last entry's parent, from the top down. A layer lists a
@@ -235,12 +228,28 @@ static void entry_times(struct archive_entry *e, struct timespec ret[2]) {
                          : ret[1];
 }
 
+/* The owner and mode of the entry at fd, created with the entry's permission bits (not its setuid, setgid
+ * and sticky bits), then its xattrs. What the inode has already is not set again, which spares most files
+ * two journaled inode updates: a new file belongs to us, in the group of its directory when that is
+ * setgid, and a new directory there is setgid too; fstat() tells. */
 static int set_owner_mode(int fd, struct archive_entry *e) {
-        /* chown first: it clears the setuid/setgid bits that chmod then sets. */
-        if (fchown(fd, (uid_t)archive_entry_uid(e), (gid_t)archive_entry_gid(e)) < 0)
+        uid_t uid = (uid_t)archive_entry_uid(e);
+        gid_t gid = (gid_t)archive_entry_gid(e);
+        mode_t mode = archive_entry_perm(e) & 07777;
+        bool chowned = false;
+        struct stat st;
+
+        if (fstat(fd, &st) < 0)
                 return -errno;
-        if (fchmod(fd, archive_entry_perm(e) & 07777) < 0)
-                return -errno;
+        if (st.st_uid != uid || st.st_gid != gid) {
+                if (fchown(fd, uid, gid) < 0)
+                        return -errno;
+                chowned = true;
+        }
+        /* chown first: it may clear the setuid and setgid bits, which chmod then sets. */
+        if ((st.st_mode & 07777) != mode || (chowned && (st.st_mode & (S_ISUID | S_ISGID))))
+                if (fchmod(fd, mode) < 0)
+                        return -errno;
         apply_xattrs(fd, e);
         return 0;
 }
@@ -250,6 +259,7 @@ static int write_regular(
         _cleanup_close_ int fd = -EBADF;
         struct timespec ts[2];
         int64_t size = archive_entry_size(e);
+        mode_t create_mode = archive_entry_perm(e) & 0777;
         uint64_t written_end = 0;
         int r;
 
@@ -257,12 +267,14 @@ static int write_regular(
                 return -EFBIG;
         *size_left -= (uint64_t)size;
 
-        fd = openat(dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        /* The mode now, so that set_owner_mode() need not change it (the transaction's directory is ours
+         * alone); the special bits after the owner. */
+        fd = openat(dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, create_mode);
         if (fd < 0) {
                 r = replace_taken(dir_fd, name);
                 if (r < 0)
                         return r;
-                fd = openat(dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+                fd = openat(dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, create_mode);
                 if (fd < 0)
                         return -errno;
         }
@@ -294,10 +306,6 @@ static int write_regular(
         /* Sparse files may end in a hole. */
         if (written_end < (uint64_t)size && ftruncate(fd, size) < 0)
                 return -errno;
-        /* Writeback starts while the rest of the layer unpacks, so the commit's syncfs() waits for less
-         * (dpkg's habit). */
-        if (written_end > 0)
-                (void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
         r = set_owner_mode(fd, e);
         if (r < 0)
                 return r;
@@ -309,11 +317,13 @@ static int write_regular(
 
 static int write_directory(struct archive_entry *e, int dir_fd, const char *name) {
         _cleanup_close_ int fd = -EBADF;
+        /* Open and filled by us whatever its mode, without leaning on CAP_DAC_OVERRIDE. */
+        mode_t create_mode = (archive_entry_perm(e) & 0777) | S_IRWXU;
         struct stat st;
         int r;
 
         /* A directory stays when a directory follows. */
-        if (mkdirat(dir_fd, name, 0700) < 0) {
+        if (mkdirat(dir_fd, name, create_mode) < 0) {
                 if (errno != EEXIST)
                         return -errno;
                 if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
@@ -322,7 +332,7 @@ static int write_directory(struct archive_entry *e, int dir_fd, const char *name
                         r = rm_tree_at(dir_fd, name);
                         if (r < 0)
                                 return r;
-                        if (mkdirat(dir_fd, name, 0700) < 0)
+                        if (mkdirat(dir_fd, name, create_mode) < 0)
                                 return -errno;
                 }
         }
@@ -568,11 +578,10 @@ finish:
         return r;
 }
 
-/* The tar reader reads the decompressed blob through tar_read(), which hashes the tar stream on the way:
- * the DiffID, with no second pass and no copy of the tar on disk. */
+/* The tar reader reads the decompressed blob through tar_read(), within the budget. The decompressor
+ * hashes the tar stream as it makes it: the DiffID, with no second pass and no copy of the tar on disk. */
 typedef struct StreamState {
         LayerDecompressor *decompressor;
-        Sha256 *hash; /* NULL: not asked for */
         uint64_t budget;
         int error;
 } StreamState;
@@ -592,11 +601,6 @@ static la_ssize_t tar_read(struct archive *a, void *userdata, const void **ret) 
                 return -1;
         }
         s->budget -= (uint64_t)n;
-        if (s->hash && sha256_update(s->hash, *ret, (size_t)n) < 0) {
-                s->error = -ENOMEM;
-                archive_set_error(a, ENOMEM, "Cannot hash layer");
-                return -1;
-        }
         return n;
 }
 
@@ -610,22 +614,15 @@ static int unpack_stream(
         char *ret_diff_id) {
         _cleanup_(layer_decompressor_freep) LayerDecompressor *decompressor = NULL;
         _cleanup_(archive_read_freep) struct archive *tar = NULL;
-        _cleanup_(sha256_freep) Sha256 *hash = NULL;
         uint64_t max = layer_limits_stream_max(limits);
         StreamState s = {.budget = max};
         const void *p;
         int r;
 
-        if (ret_diff_id) {
-                r = sha256_new(&hash);
-                if (r < 0)
-                        return r;
-        }
-        r = layer_decompressor_new(read, userdata, true, &decompressor);
+        r = layer_decompressor_new(read, userdata, true, ret_diff_id != NULL, &decompressor);
         if (r < 0)
                 return r;
         s.decompressor = decompressor;
-        s.hash = hash;
         tar = archive_read_new();
         if (!tar)
                 return -ENOMEM;
@@ -648,7 +645,7 @@ static int unpack_stream(
                 r = s.error;
                 goto fail;
         }
-        return ret_diff_id ? sha256_final(hash, ret_diff_id) : 0;
+        return ret_diff_id ? layer_decompressor_digest(decompressor, ret_diff_id) : 0;
 fail:
         if (r == -EFBIG)
                 return log_error_errno(r, "Layer exceeds %" PRIu64 " bytes uncompressed.", max);

@@ -18,6 +18,7 @@ int transaction_begin(ImageStore *store, Transaction **ret) {
         _cleanup_(transaction_freep) Transaction *t = NULL;
         _cleanup_free_ char *path = NULL;
         struct stat st;
+        int r;
 
         t = calloc(1, sizeof(Transaction));
         if (!t)
@@ -46,6 +47,9 @@ int transaction_begin(ImageStore *store, Transaction **ret) {
                 return -errno;
         if (st.st_nlink == 0)
                 return -EAGAIN;
+        r = writeback_new(t->dir_fd, &t->writeback);
+        if (r < 0)
+                return r;
 
         *ret = TAKE_PTR(t);
         return 0;
@@ -54,6 +58,7 @@ int transaction_begin(ImageStore *store, Transaction **ret) {
 Transaction *transaction_free(Transaction *t) {
         if (!t)
                 return NULL;
+        writeback_free(t->writeback);
         if (t->name) {
                 _cleanup_free_ char *path = NULL;
                 if (asprintf(&path, "%s/" STAGING_DIR "/%s", t->store->state_dir, t->name) >= 0)
@@ -119,8 +124,6 @@ int transaction_add_blob_fd(Transaction *t, int fd, const char *digest) {
         snprintf(proc, sizeof(proc), "/proc/self/fd/%i", fd);
         if (linkat(AT_FDCWD, proc, t->dir_fd, name, AT_SYMLINK_FOLLOW) < 0)
                 return -errno;
-        /* The commit's syncfs() waits for less when the writeback starts now (dpkg's habit). */
-        (void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
         return transaction_add_blob_file(t, name, digest);
 }
 
@@ -142,13 +145,20 @@ int transaction_add_blob_data(
         return transaction_add_blob_file(t, name, ret_digest);
 }
 
+/* Written plainly: the layer directory is the transaction's own until the commit, whose syncfs() makes it
+ * durable first. An fsync() here made ext4 commit its journal, which waits for the data of every file
+ * written so far, with the pull's event loop (and its downloads) stopped meanwhile. */
 static int write_layer_info(int dir_fd, const char *diff_id, uint64_t size) {
         _cleanup_json_ cJSON *o = cJSON_CreateObject();
+        _cleanup_free_ char *s = NULL;
 
         if (!o || !cJSON_AddStringToObject(o, "DiffID", diff_id) ||
             !cJSON_AddNumberToObject(o, "Size", (double)size))
                 return -ENOMEM;
-        return json_write_file_atomic_at(dir_fd, LAYER_INFO_FILE, o);
+        s = cJSON_PrintUnformatted(o);
+        if (!s)
+                return -ENOMEM;
+        return write_file_replace_at(dir_fd, LAYER_INFO_FILE, s, strlen(s), 0644);
 }
 
 bool transaction_has_layer(Transaction *t, const char *chain_id) {
@@ -260,9 +270,11 @@ int transaction_commit(Transaction *t) {
         size_t n_index = 0;
         int r;
 
-        /* Everything staged reaches the disk before anything refers to it. */
+        /* Everything staged reaches the disk before anything refers to it. A sync of the writeback thread
+         * still running is joined after this one, not waited for before. */
         if (syncfs(t->dir_fd) < 0)
                 return -errno;
+        t->writeback = writeback_free(t->writeback);
 
         r = image_store_lock(t->store, &lock_fd);
         if (r < 0)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* berth-network: the bridge network of one container, run by its unit. ExecStartPre= "setup BUNDLE" makes
- * the network namespace the runtime joins, the veth pair, the address, NAT and published ports;
- * ExecStopPost= "teardown BUNDLE" removes all of it. systemd runs both on every start and stop, also for
- * Restart= and after the monitor was killed. Setup and teardown of all containers are serialized by one
+/* berth-network: the bridge network of one container, run by its unit. ExecStart= "setup BUNDLE -- RUNTIME"
+ * makes the network namespace the runtime joins, the veth pair, the address, NAT and published ports, then
+ * becomes the runtime; ExecStopPost= "teardown BUNDLE -- RUNTIME stop-post" removes all of it, then becomes
+ * the runtime's stop-post. systemd runs both on every start and stop, also for Restart= and after the
+ * monitor was killed. Setup and teardown of all containers are serialized by one
  * lock, and setup first removes whatever a previous run of the same container left behind. berthd runs
  * "connect BUNDLE NETWORK" and "disconnect BUNDLE NETWORK" for a running container (berth network
  * connect): under the same lock, recorded in the same state file, so that teardown removes those too. */
@@ -31,6 +32,7 @@
 #include "network-members.h"
 #include "network-store.h"
 #include "nft-rules.h"
+#include "nft-run.h"
 
 #define EXIT_ENGINE_ERROR 125
 #define NETWORK_DIR BERTH_RUN_DIR "/network"
@@ -72,9 +74,10 @@ static int dirs_open(Dirs *d) {
         return 0;
 }
 
-/* The address leases of the default bridge network, or of a user network. */
+/* The address leases of the default bridge network (NULL, or "bridge" when connected to it), or of a user
+ * network. */
 static int leases_dir(const char *network, char **ret) {
-        if (!network)
+        if (!network || streq(network, "bridge"))
                 return (*ret = strdup(NETWORK_DIR "/bridge/leases")) ? 0 : -ENOMEM;
         return asprintf(ret, NETWORK_DIR "/networks/%s/leases", network) < 0 ? -ENOMEM : 0;
 }
@@ -135,6 +138,9 @@ static int user_network_left(const char *network, const NetworkState *state) {
         size_t n = 0;
         int r;
 
+        /* The default bridge (connected to later): berth0 stays, and it has no names to resolve. */
+        if (streq(network, "bridge"))
+                return 0;
         r = network_members(network, &members, &n);
         network_members_free(members, n);
         if (r < 0)
@@ -172,9 +178,9 @@ static void endpoint_as_state(const NetworkEndpoint *e, NetworkState *ret) {
 }
 
 /* Removes everything of container id; what is not there is fine. wait_for_links: delete the veth pair
- * before returning (setup, which makes it again); otherwise it goes with the network namespace, as the
- * kernel destroys that in the background, and teardown does not wait for the RCU barrier of a link's
- * deletion. */
+ * before returning (setup, which makes it again); otherwise its bridge port is disabled and it goes with the
+ * network namespace, as the kernel destroys that in the background, and teardown does not wait for the RCU
+ * barrier of a link's deletion. */
 static int teardown_locked(const Dirs *d, const char *id, const char *network, bool wait_for_links) {
         _cleanup_(network_state_done) NetworkState state = {};
         _cleanup_free_ char *state_path = NULL, *ns = NULL;
@@ -191,13 +197,13 @@ static int teardown_locked(const Dirs *d, const char *id, const char *network, b
                 log_warning_errno(r, "Failed to read %s, ports may stay published: %m", state_path);
 
         veth_name(id, veth);
-        r = wait_for_links ? link_delete(veth) : link_detach(veth);
+        r = wait_for_links ? link_delete(veth) : bridge_port_disable(veth);
         if (r < 0)
                 ret = r;
         for (size_t i = 0; i < state.n_connected; i++) {
                 const NetworkEndpoint *e = &state.connected[i];
 
-                r = wait_for_links ? link_delete(e->veth) : link_detach(e->veth);
+                r = wait_for_links ? link_delete(e->veth) : bridge_port_disable(e->veth);
                 if (r < 0)
                         ret = r;
                 if ((r = release_address(e->network, id)) < 0)
@@ -387,6 +393,10 @@ static int configure_interfaces(void *userdata) {
         return container_interfaces_configure(a->ifname, a->ip, a->prefixlen, a->gateway);
 }
 
+static int loopback_up(void *userdata) {
+        return container_loopback_up();
+}
+
 static int state_save(const char *id, const NetworkState *state) {
         _cleanup_json_ cJSON *o = NULL;
         _cleanup_free_ char *path = NULL;
@@ -414,15 +424,45 @@ write_bundle_files(int bundle_fd, const NetworkConfig *config, const char *ip, c
         r = resolv_conf_build(host_resolv, config->dns, false, &resolv);
         if (r < 0)
                 return r;
-        r = write_file_atomic_at(bundle_fd, "hosts", hosts, strlen(hosts), 0644);
+        /* Made again at every start: no fsync. */
+        r = write_file_replace_at(bundle_fd, "hosts", hosts, strlen(hosts), 0644);
         if (r >= 0)
-                r = write_file_atomic_at(bundle_fd, "resolv.conf", resolv, strlen(resolv), 0644);
+                r = write_file_replace_at(bundle_fd, "resolv.conf", resolv, strlen(resolv), 0644);
         return r < 0 ? log_error_errno(r, "Failed to write the container's hosts and resolv.conf: %m") : 0;
 }
 
-/* Connects the running container id (its network state in state) to the user network of a: the next free
- * ethN, an address of that network, no default route. The endpoint goes into the state file before
- * anything is made, so that teardown finds it whatever happens next. */
+/* The address a container asked for (--ip) on subnet, leased for owner: Docker's messages in *ret_error. */
+static int address_acquire(
+        int leases_fd,
+        const Subnet *subnet,
+        const char *text,
+        const char *owner,
+        uint32_t *ret,
+        char **ret_error) {
+        char name[16];
+        int r;
+
+        r = subnet_address_parse(subnet, text, ret);
+        if (r == -EINVAL || r == -ERANGE)
+                return asprintf(
+                               ret_error,
+                               "Invalid address %s: It does not belong to any of this network's subnets",
+                               text) < 0
+                               ? -ENOMEM
+                               : -ERANGE;
+        if (r >= 0) {
+                ip_to_string(*ret, name);
+                r = lease_acquire(leases_fd, name, owner);
+        }
+        if (r == -EADDRINUSE)
+                return asprintf(ret_error, "Address already in use") < 0 ? -ENOMEM : r;
+        return r < 0 ? log_error_errno(r, "Failed to lease %s: %m", text) : 0;
+}
+
+/* Connects the running container id (its network state in state) to the network of a: the next free ethN,
+ * the address asked for or the lowest free one of that network, and the default route only when the
+ * container is on no other network. The endpoint goes into the state file before anything is made, so that
+ * teardown finds it whatever happens next. */
 static int attach_locked(const char *id, NetworkState *state, const NetworkAttachment *a, char **ret_error) {
         _cleanup_free_ char *leases_path = NULL, *ns = NULL;
         _cleanup_close_ int leases_fd = -EBADF, ns_fd = -EBADF;
@@ -430,7 +470,7 @@ static int attach_locked(const char *id, NetworkState *state, const NetworkAttac
         InterfaceArgs args;
         Subnet subnet;
         bool bridge_created;
-        unsigned index = 1;
+        unsigned index = state->ip[0] ? 1 : 0; /* eth0 is the first network's, unless it left that */
         uint32_t ip;
         int bridge, r;
 
@@ -453,11 +493,14 @@ static int attach_locked(const char *id, NetworkState *state, const NetworkAttac
         r = open_dir(leases_path, &leases_fd);
         if (r < 0)
                 return r;
-        r = ipam_allocate(leases_fd, &subnet, id, &ip);
+        r = a->ip ? address_acquire(leases_fd, &subnet, a->ip, id, &ip, ret_error)
+                  : ipam_allocate(leases_fd, &subnet, id, &ip);
         if (r == -ENOSPC)
                 return asprintf(ret_error, "no available IPv4 addresses on network %s", a->network) < 0
                                ? -ENOMEM
                                : r;
+        if (r == -EADDRINUSE || r == -ERANGE)
+                return r;
         if (r < 0)
                 return log_error_errno(r, "Failed to lease an address: %m");
 
@@ -495,7 +538,12 @@ static int attach_locked(const char *id, NetworkState *state, const NetworkAttac
         r = veth_create(e->veth, bridge, ns_fd, e->ifname, e->mac);
         if (r < 0)
                 return r;
-        args = (InterfaceArgs){.ifname = e->ifname, .ip = ip, .prefixlen = subnet.prefixlen};
+        args = (InterfaceArgs){
+                .ifname = e->ifname,
+                .ip = ip,
+                .prefixlen = subnet.prefixlen,
+                .gateway = !state->ip[0] && state->n_connected == 1 ? subnet.gateway : 0,
+        };
         r = netns_run(ns, configure_interfaces, &args);
         if (r < 0)
                 return r;
@@ -503,6 +551,60 @@ static int attach_locked(const char *id, NetworkState *state, const NetworkAttac
         if (r >= 0 && (bridge_created || r > 0))
                 r = nft_isolate(a->bridge, &subnet, true, ret_error);
         return r < 0 ? r : 0;
+}
+
+/* Once the network it was created on is gone, a container's default route goes through the first network
+ * it was connected to (as in Docker, it keeps a way out). */
+static int default_route_ensure(const char *id, const NetworkState *state) {
+        _cleanup_free_ char *ns = NULL;
+        const NetworkEndpoint *e = state->connected;
+        struct in_addr ip, gateway;
+        InterfaceArgs args;
+
+        if (state->ip[0] || state->n_connected == 0)
+                return 0;
+        if (inet_pton(AF_INET, e->ip, &ip) != 1 || inet_pton(AF_INET, e->gateway, &gateway) != 1)
+                return log_error_errno(EINVAL, "Invalid address of %s on %s", id, e->network);
+        if (netns_path(id, &ns) < 0)
+                return log_oom();
+        args = (InterfaceArgs){
+                .ifname = e->ifname,
+                .ip = ntohl(ip.s_addr),
+                .prefixlen = e->prefixlen,
+                .gateway = ntohl(gateway.s_addr),
+        };
+        return netns_run(ns, configure_interfaces, &args);
+}
+
+/* Takes the running container id off the network it was created on: eth0, its address and its published
+ * ports; the state keeps an empty address for it. */
+static int detach_first_locked(const Dirs *d, const char *id, NetworkState *state) {
+        _cleanup_(network_state_done) NetworkState left = {};
+        char veth[16];
+        int r, ret = 0;
+
+        nft_delete_elements(state->ip, state->ports, state->n_ports);
+        veth_name(id, veth);
+        if ((r = link_delete(veth)) < 0)
+                ret = r;
+        if ((r = release_address(state->network, id)) < 0 || (r = lease_release_owner(d->ports_fd, id)) < 0)
+                ret = log_error_errno(r, "Failed to release the leases of %s: %m", id);
+        left = (NetworkState){.network = TAKE_PTR(state->network), .prefixlen = state->prefixlen};
+        memcpy(left.ip, state->ip, sizeof(left.ip));
+        memcpy(left.gateway, state->gateway, sizeof(left.gateway));
+        memcpy(left.bridge, state->bridge, sizeof(left.bridge));
+        state->ip[0] = state->gateway[0] = state->mac[0] = state->bridge[0] = 0;
+        state->prefixlen = 0;
+        free(state->ports);
+        state->ports = NULL;
+        state->n_ports = 0;
+        if ((r = state_save(id, state)) < 0)
+                ret = r;
+        if (left.network && (r = user_network_left(left.network, &left)) < 0)
+                ret = r;
+        if ((r = default_route_ensure(id, state)) < 0)
+                ret = r;
+        return ret;
 }
 
 /* Takes the running container id off network: its interface there, its address, and network's bridge with
@@ -524,7 +626,28 @@ static int detach_locked(const char *id, NetworkState *state, const char *networ
                 ret = r;
         if ((r = user_network_left(network, &left)) < 0)
                 ret = r;
+        if ((r = default_route_ensure(id, state)) < 0)
+                ret = r;
         return ret;
+}
+
+/* The networks a starting container was connected to after create; then its name in the other members'
+ * hosts files on each of its user networks, and theirs in its own. */
+static int
+connected_setup_locked(const char *id, NetworkState *state, const NetworkConfig *config, char **ret_error) {
+        int r;
+
+        for (size_t i = 0; i < config->n_connected; i++) {
+                r = attach_locked(id, state, &config->connected[i], ret_error);
+                if (r < 0)
+                        return r;
+        }
+        if (state->network && (r = network_hosts_refresh(state->network)) < 0)
+                return r;
+        for (size_t i = 0; i < config->n_connected; i++)
+                if ((r = network_hosts_refresh(config->connected[i].network)) < 0)
+                        return r;
+        return 0;
 }
 
 static int setup_locked(
@@ -565,7 +688,8 @@ static int setup_locked(
         r = open_dir(leases_path, &leases_fd);
         if (r < 0)
                 return r;
-        r = ipam_allocate(leases_fd, &subnet, id, &ip);
+        r = config->ip ? address_acquire(leases_fd, &subnet, config->ip, id, &ip, ret_error)
+                       : ipam_allocate(leases_fd, &subnet, id, &ip);
         if (r == -ENOSPC)
                 return asprintf(
                                ret_error,
@@ -573,6 +697,8 @@ static int setup_locked(
                                config->network ?: "bridge") < 0
                                ? -ENOMEM
                                : r;
+        if (r == -EADDRINUSE || r == -ERANGE)
+                return r;
         if (r < 0)
                 return log_error_errno(r, "Failed to lease an address: %m");
         r = ports_reserve(d, id, config->ports, config->n_ports, ret_error);
@@ -640,18 +766,33 @@ static int setup_locked(
         r = write_bundle_files(bundle_fd, config, state.ip, state.gateway);
         if (r < 0)
                 return r;
-        for (size_t i = 0; i < config->n_connected; i++) {
-                r = attach_locked(id, &state, &config->connected[i], ret_error);
-                if (r < 0)
-                        return r;
-        }
-        /* Its name in the other members' hosts files, theirs in its own. */
-        if (config->network && (r = network_hosts_refresh(config->network)) < 0)
+        return connected_setup_locked(id, &state, config, ret_error);
+}
+
+/* A container that left the network it was created on (berth network disconnect): a network namespace with
+ * lo only, then the networks it was connected to. */
+static int setup_detached_locked(
+        const char *id, const char *bundle, int bundle_fd, const NetworkConfig *config, char **ret_error) {
+        _cleanup_(network_state_done) NetworkState state = {};
+        _cleanup_free_ char *ns = NULL;
+        int r;
+
+        state.bundle = strdup(bundle);
+        if (!state.bundle || netns_path(id, &ns) < 0)
+                return log_oom();
+        r = state_save(id, &state);
+        if (r < 0)
                 return r;
-        for (size_t i = 0; i < config->n_connected; i++)
-                if ((r = network_hosts_refresh(config->connected[i].network)) < 0)
-                        return r;
-        return 0;
+        r = netns_create(ns);
+        if (r < 0)
+                return r;
+        r = netns_run(ns, loopback_up, NULL);
+        if (r < 0)
+                return r;
+        r = write_bundle_files(bundle_fd, config, NULL, NULL);
+        if (r < 0)
+                return r;
+        return connected_setup_locked(id, &state, config, ret_error);
 }
 
 static int verb_setup(const char *bundle, const char *id) {
@@ -676,7 +817,8 @@ static int verb_setup(const char *bundle, const char *id) {
         r = dirs_open(&d);
         if (r >= 0) {
                 (void)teardown_locked(&d, id, config.network, true);
-                r = setup_locked(&d, id, bundle, bundle_fd, &config, &error);
+                r = config.detached ? setup_detached_locked(id, bundle, bundle_fd, &config, &error)
+                                    : setup_locked(&d, id, bundle, bundle_fd, &config, &error);
         }
         if (r >= 0)
                 return 0;
@@ -740,6 +882,12 @@ static int verb_connect(const char *bundle, const char *id, const char *network)
         return EXIT_ENGINE_ERROR;
 }
 
+/* Whether network is the one the running container was created on (and still is on). */
+static bool on_first_network(const NetworkState *s, const char *network) {
+        return s->ip[0] && !network_state_find_endpoint(s, network) &&
+               streq(s->network ?: "bridge", network);
+}
+
 static int verb_disconnect(const char *bundle, const char *id, const char *network) {
         _cleanup_(network_state_done) NetworkState state = {};
         _cleanup_(dirs_done) Dirs d = {.lock_fd = -EBADF, .ports_fd = -EBADF};
@@ -761,7 +909,8 @@ static int verb_disconnect(const char *bundle, const char *id, const char *netwo
                         log_error_errno(r, "Failed to read the network state of %s: %m", id);
         }
         if (r >= 0)
-                r = detach_locked(id, &state, network);
+                r = on_first_network(&state, network) ? detach_first_locked(&d, id, &state)
+                                                      : detach_locked(id, &state, network);
         /* Its own hosts file without the names of that network. */
         if (r >= 0)
                 r = container_hosts_refresh(id);
@@ -783,23 +932,36 @@ static int verb_teardown(const char *id) {
 
 static void usage(void) {
         fprintf(stderr,
-                "usage: berth-network setup BUNDLE               (ExecStartPre= of a container's unit)\n"
-                "       berth-network teardown BUNDLE            (ExecStopPost=)\n"
+                "usage: berth-network setup BUNDLE [-- COMMAND...]     (ExecStart=; then execs COMMAND)\n"
+                "       berth-network teardown BUNDLE [-- COMMAND...]  (ExecStopPost=; then execs COMMAND)\n"
                 "       berth-network connect BUNDLE NETWORK     (berthd: a running container joins "
                 "NETWORK)\n"
                 "       berth-network disconnect BUNDLE NETWORK  (berthd: it leaves NETWORK)\n");
 }
 
+/* Replaces this process with the unit's next command: one process and one step of systemd's less per start
+ * and per stop than separate ExecStartPre=/ExecStopPost= lines (about 2 ms each here). */
+static int exec_next(char **command) {
+        execv(command[0], command);
+        return log_error_errno(errno, "Failed to execute %s: %m", command[0]), EXIT_ENGINE_ERROR;
+}
+
 int main(int argc, char *argv[]) {
         _cleanup_free_ char *copy = NULL;
+        char **next = NULL;
         bool with_network;
         const char *id;
+        int r;
 
         if (argc < 3) {
                 usage();
                 return EXIT_ENGINE_ERROR;
         }
         with_network = streq(argv[1], "connect") || streq(argv[1], "disconnect");
+        if (!with_network && argc >= 5 && streq(argv[3], "--")) {
+                next = argv + 4;
+                argc = 3;
+        }
         if ((with_network && argc != 4) ||
             (!with_network && (argc != 3 || (!streq(argv[1], "setup") && !streq(argv[1], "teardown"))))) {
                 usage();
@@ -816,5 +978,10 @@ int main(int argc, char *argv[]) {
                 return verb_connect(argv[2], id, argv[3]);
         if (streq(argv[1], "disconnect"))
                 return verb_disconnect(argv[2], id, argv[3]);
-        return streq(argv[1], "setup") ? verb_setup(argv[2], id) : verb_teardown(id);
+        if (streq(argv[1], "setup")) {
+                r = verb_setup(argv[2], id);
+                return r == 0 && next ? exec_next(next) : r;
+        }
+        r = verb_teardown(id);
+        return next ? exec_next(next) : r;
 }

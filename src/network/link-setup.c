@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <arpa/inet.h>
+#include <linux/if_bridge.h>
 #include <net/if.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
@@ -115,7 +116,7 @@ static int mac_parse(const char *s, struct nl_addr **ret) {
 int veth_create(
         const char *host_name, int bridge_ifindex, int netns_fd, const char *peer_name, const char *mac) {
         _cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
-        _cleanup_(rtnl_link_putp) struct rtnl_link *veth = NULL, *host = NULL;
+        _cleanup_(rtnl_link_putp) struct rtnl_link *veth = NULL;
         _cleanup_(nl_addr_putp) struct nl_addr *lladdr = NULL;
         struct rtnl_link *peer;
         int r;
@@ -130,21 +131,22 @@ int veth_create(
         if (r < 0)
                 return log_error_errno(r, "Invalid MAC address %s", mac);
 
+        /* One queue each way, as veth ends up with anyway: asked for at creation, the kernel does not shrink
+         * the queues of the registered pair afterwards, which waits for an RCU grace period per end. */
         rtnl_link_set_name(veth, host_name);
         rtnl_link_set_master(veth, bridge_ifindex);
+        rtnl_link_set_flags(veth, IFF_UP);
+        rtnl_link_set_num_tx_queues(veth, 1);
+        rtnl_link_set_num_rx_queues(veth, 1);
         peer = rtnl_link_veth_get_peer(veth);
         rtnl_link_set_name(peer, peer_name);
         rtnl_link_set_addr(peer, lladdr);
         rtnl_link_set_ns_fd(peer, netns_fd);
+        rtnl_link_set_num_tx_queues(peer, 1);
+        rtnl_link_set_num_rx_queues(peer, 1);
         rtnl_link_put(peer);
         r = rtnl_link_add(sk, veth, NLM_F_CREATE | NLM_F_EXCL);
-        if (r < 0)
-                return NL_FAIL(r, "create the veth pair");
-
-        r = rtnl_link_get_kernel(sk, 0, host_name, &host);
-        if (r < 0)
-                return NL_FAIL(r, "look up the veth");
-        return link_set_up(sk, host);
+        return r < 0 ? NL_FAIL(r, "create the veth pair") : 0;
 }
 
 static int link_up_by_name(struct nl_sock *sk, const char *name, int *ret_ifindex) {
@@ -202,27 +204,44 @@ int container_interfaces_configure(const char *ifname, uint32_t ip, unsigned pre
         return 0;
 }
 
-int link_detach(const char *name) {
+int container_loopback_up(void) {
         _cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
-        _cleanup_(rtnl_link_putp) struct rtnl_link *link = NULL, *change = NULL;
         int r;
 
         r = route_socket(&sk);
         if (r < 0)
                 return r;
-        r = rtnl_link_get_kernel(sk, 0, name, &link);
-        if (r == -NLE_OBJ_NOTFOUND || r == -NLE_NODEV)
-                return 0;
+        return link_up_by_name(sk, "lo", NULL);
+}
+
+int bridge_port_disable(const char *name) {
+        _cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
+        struct ifinfomsg ifi = {.ifi_family = AF_BRIDGE};
+        struct nl_msg *msg;
+        struct nlattr *port;
+        int r;
+
+        ifi.ifi_index = (int)if_nametoindex(name);
+        if (ifi.ifi_index == 0)
+                return errno == ENODEV ? 0 : log_error_errno(errno, "Failed to look up %s: %m", name);
+        r = route_socket(&sk);
         if (r < 0)
-                return NL_FAIL(r, "look up a link");
-        change = rtnl_link_alloc();
-        if (!change)
+                return r;
+        msg = nlmsg_alloc_simple(RTM_SETLINK, NLM_F_REQUEST);
+        if (!msg)
                 return log_oom();
-        rtnl_link_set_master(change, 0);
-        rtnl_link_unset_flags(change, IFF_UP);
-        r = rtnl_link_change(sk, link, change, 0);
-        if (r < 0 && r != -NLE_OBJ_NOTFOUND && r != -NLE_NODEV)
-                return NL_FAIL(r, "detach a link");
+        r = nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO);
+        port = r >= 0 ? nla_nest_start(msg, IFLA_PROTINFO | NLA_F_NESTED) : NULL;
+        if (!port || nla_put_u8(msg, IFLA_BRPORT_STATE, BR_STATE_DISABLED) < 0 ||
+            nla_put_flag(msg, IFLA_BRPORT_FLUSH) < 0) {
+                nlmsg_free(msg);
+                return log_oom();
+        }
+        nla_nest_end(msg, port);
+        r = nl_send_sync(sk, msg);
+        /* Gone meanwhile, or no longer a bridge port: nothing to stop. */
+        if (r < 0 && r != -NLE_OBJ_NOTFOUND && r != -NLE_NODEV && r != -NLE_INVAL && r != -NLE_OPNOTSUPP)
+                return NL_FAIL(r, "disable a bridge port");
         return 0;
 }
 

@@ -19,11 +19,16 @@ int veth_create(
 /* Run inside the container's network namespace: lo and ifname up, ifname's address, and the default route
  * through gateway unless it is 0. */
 int container_interfaces_configure(const char *ifname, uint32_t ip, unsigned prefixlen, uint32_t gateway);
+/* Run inside a container's network namespace that has no other interface yet: lo up. */
+int container_loopback_up(void);
 
 /* Deletes a link (for a veth, both ends); a missing one is fine. Slow: the kernel waits for an RCU barrier
  * (12 to 30 ms here). */
 int link_delete(const char *name);
 
-/* Takes a link off its bridge and down; a missing one is fine. For a veth whose peer's namespace is about to
- * go: the kernel then deletes the pair without anyone waiting, and until then it carries no traffic. */
-int link_detach(const char *name);
+/* Stops a bridge port: disabled, it neither forwards nor learns, and the bridge forgets the addresses it
+ * learned there, so that a container that gets the same address (and MAC address) next is reached at once; a
+ * missing link is fine. For a veth whose peer's namespace is about to go: the kernel then deletes the pair
+ * without anyone waiting. Taking it off the bridge or down instead waits for an RCU grace period (0.5 to 5
+ * ms here). */
+int bridge_port_disable(const char *name);

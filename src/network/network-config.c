@@ -34,6 +34,7 @@ void network_attachment_done(NetworkAttachment *a) {
         free(a->bip);
         free(a->bridge);
         strv_free(a->aliases);
+        free(a->ip);
         *a = (NetworkAttachment){};
 }
 
@@ -44,6 +45,7 @@ void network_config_done(NetworkConfig *c) {
         free(c->network);
         free(c->bip);
         free(c->bridge);
+        free(c->ip);
         free(c->hostname);
         strv_free(c->names);
         strv_free(c->dns);
@@ -109,6 +111,9 @@ int network_config_to_json(const NetworkConfig *c, cJSON **ret) {
                            !cJSON_AddStringToObject(o, "Bip", c->bip ?: "") ||
                            !cJSON_AddStringToObject(o, "Bridge", c->bridge ?: "")))
                 return -ENOMEM;
+        if ((c->detached && !cJSON_AddTrueToObject(o, "Detached")) ||
+            (c->ip && !cJSON_AddStringToObject(o, "IPv4Address", c->ip)))
+                return -ENOMEM;
         ports = port_mappings_to_json(c->ports, c->n_ports);
         if (!ports)
                 return -ENOMEM;
@@ -126,7 +131,8 @@ int network_config_to_json(const NetworkConfig *c, cJSON **ret) {
                 if (!cJSON_AddStringToObject(e, "Network", a->network) ||
                     !cJSON_AddStringToObject(e, "Bip", a->bip) ||
                     !cJSON_AddStringToObject(e, "Bridge", a->bridge) ||
-                    add_strv(e, "Aliases", a->aliases) < 0)
+                    add_strv(e, "Aliases", a->aliases) < 0 ||
+                    (a->ip && !cJSON_AddStringToObject(e, "IPv4Address", a->ip)))
                         return -ENOMEM;
         }
         *ret = TAKE_PTR(o);
@@ -143,16 +149,26 @@ static int attachments_from_json(const cJSON *a, NetworkConfig *c) {
                 return -EINVAL;
         cJSON_ArrayForEach (e, a) {
                 _cleanup_(network_attachment_done) NetworkAttachment t = {};
-                const char *network = json_get_string(e, "Network");
+                const char *network = json_get_string(e, "Network"), *ip = json_get_string(e, "IPv4Address");
+                Subnet s;
+                uint32_t address;
 
+                /* Its first network only once it left that (the default bridge when it names none). */
                 if (!network ||
                     !bridge_fields_valid(json_get_string(e, "Bip"), json_get_string(e, "Bridge")) ||
-                    network_config_find_attachment(c, network) || streq_ptr(c->network, network))
+                    network_config_find_attachment(c, network) ||
+                    (!c->detached && streq(network, c->network ?: "bridge")))
+                        return -EINVAL;
+                if (!ip && cJSON_GetObjectItemCaseSensitive(e, "IPv4Address"))
+                        return -EINVAL;
+                if (ip && (subnet_parse_bip(json_get_string(e, "Bip"), &s) < 0 ||
+                           subnet_address_parse(&s, ip, &address) < 0))
                         return -EINVAL;
                 t.network = strdup(network);
                 t.bip = strdup(json_get_string(e, "Bip"));
                 t.bridge = strdup(json_get_string(e, "Bridge"));
-                if (!t.network || !t.bip || !t.bridge)
+                t.ip = ip ? strdup(ip) : NULL;
+                if (!t.network || !t.bip || !t.bridge || (ip && !t.ip))
                         return -ENOMEM;
                 if ((r = json_get_strv(e, "Aliases", &t.aliases)) < 0 ||
                     (r = network_config_add_attachment(c, &t)) < 0)
@@ -182,12 +198,26 @@ int network_config_from_json(const cJSON *o, NetworkConfig *ret) {
                 if (!c.network || !c.bip || !c.bridge)
                         return -ENOMEM;
         }
+        /* An address asked for: of the user network's subnet only. */
+        if (cJSON_GetObjectItemCaseSensitive(o, "IPv4Address")) {
+                const char *ip = json_get_string(o, "IPv4Address");
+                Subnet s;
+                uint32_t address;
+
+                if (!ip || !c.bip || subnet_parse_bip(c.bip, &s) < 0 ||
+                    subnet_address_parse(&s, ip, &address) < 0)
+                        return -EINVAL;
+                c.ip = strdup(ip);
+                if (!c.ip)
+                        return -ENOMEM;
+        }
         if ((r = json_get_strv(o, "Names", &c.names)) < 0 || (r = json_get_strv(o, "Dns", &c.dns)) < 0 ||
             (r = json_get_strv(o, "ExtraHosts", &c.extra_hosts)) < 0)
                 return r;
         r = port_mappings_from_json(cJSON_GetObjectItemCaseSensitive(o, "Ports"), &c.ports, &c.n_ports);
         if (r < 0)
                 return r;
+        c.detached = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "Detached"));
         r = attachments_from_json(cJSON_GetObjectItemCaseSensitive(o, "Connected"), &c);
         if (r < 0)
                 return r;
@@ -268,6 +298,21 @@ void mac_from_ip(uint32_t ip, char ret[static 18]) {
                 (ip >> 16) & 0xff,
                 (ip >> 8) & 0xff,
                 ip & 0xff);
+}
+
+int subnet_address_parse(const Subnet *s, const char *text, uint32_t *ret) {
+        uint32_t mask = ~0U << (32 - s->prefixlen), ip;
+        struct in_addr a;
+
+        if (inet_pton(AF_INET, text, &a) != 1)
+                return -EINVAL;
+        ip = ntohl(a.s_addr);
+        if ((ip & mask) != s->network)
+                return -ERANGE;
+        if (ip == s->gateway || (ip & ~mask) == 0 || (ip & ~mask) == ~mask)
+                return -EADDRINUSE;
+        *ret = ip;
+        return 0;
 }
 
 void ip_to_string(uint32_t ip, char ret[static 16]) {

@@ -31,6 +31,7 @@ typedef struct NetworkAttachment {
         char *bip;
         char *bridge;
         char **aliases; /* --alias: more names on this network, after the container's name */
+        char *ip;       /* --ip: the address asked for; NULL: the lowest free one */
 } NetworkAttachment;
 
 typedef struct NetworkConfig {
@@ -38,6 +39,8 @@ typedef struct NetworkConfig {
         char *network; /* a user network (network-store.h); NULL: the default bridge */
         char *bip;     /* the user network's gateway/prefix ("172.18.0.1/16") */
         char *bridge;  /* the user network's bridge */
+        char *ip;      /* --ip: the address asked for on the user network; NULL: the lowest free one */
+        bool detached; /* disconnected from the network above (or the default bridge): no eth0, no ports */
         char *hostname;
         char **names; /* the container's name and --network-alias: its own line in /etc/hosts, and what
                        * the other containers of a user network find it by */
@@ -74,6 +77,9 @@ int daemon_config_bridge_subnet(const char *daemon_json, Subnet *ret, char **ret
 
 /* Docker's MAC for an address: 02:42 and the four bytes of the address. */
 void mac_from_ip(uint32_t ip, char ret[static 18]);
+/* An address asked for on subnet s (--ip), in host byte order: -EINVAL when text is not an IPv4 address,
+ * -ERANGE when s does not contain it, -EADDRINUSE for s's network, gateway and broadcast addresses. */
+int subnet_address_parse(const Subnet *s, const char *text, uint32_t *ret);
 void ip_to_string(uint32_t ip, char ret[static 16]);
 
 /* What berth-network made for a NetworkAttachment of a running container. */

@@ -140,7 +140,7 @@ static int names_on(const NetworkConfig *config, const char *network, char ***re
         _cleanup_strv_free_ char **l = NULL;
         const NetworkAttachment *a = network_config_find_attachment(config, network);
 
-        if (streq_ptr(config->network, network)) {
+        if (!config->detached && streq_ptr(config->network, network)) {
                 l = strv_copy(config->names);
                 if (!l && config->names)
                         return -ENOMEM;
@@ -154,14 +154,15 @@ static int names_on(const NetworkConfig *config, const char *network, char ***re
 }
 
 /* The user networks of a container: its first network (when not the default bridge) and those it was
- * connected to. */
+ * connected to (but the default bridge, which resolves no names). */
 static int state_networks(const NetworkState *s, char ***ret) {
         _cleanup_strv_free_ char **l = NULL;
 
         if (s->network && strv_extend(&l, s->network) < 0)
                 return -ENOMEM;
         for (size_t i = 0; i < s->n_connected; i++)
-                if (strv_extend(&l, s->connected[i].network) < 0)
+                if (!streq(s->connected[i].network, "bridge") &&
+                    strv_extend(&l, s->connected[i].network) < 0)
                         return -ENOMEM;
         *ret = TAKE_PTR(l);
         return 0;
@@ -175,6 +176,7 @@ static int hosts_write(const Running *all, size_t n, size_t k) {
         _cleanup_strv_free_ char **networks = NULL;
         _cleanup_close_ int bundle_fd = -EBADF;
         const NetworkState *self = &all[k].state;
+        const char *own_ip = self->ip, *gateway = self->gateway;
         int r;
 
         if (!self->bundle)
@@ -182,8 +184,14 @@ static int hosts_write(const Running *all, size_t n, size_t k) {
         bundle_fd = open(self->bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (bundle_fd < 0 || network_config_load(bundle_fd, &config) < 0)
                 return 0;
-        r = hosts_file_build(
-                self->ip, self->gateway, config.hostname, config.names, config.extra_hosts, &hosts);
+        /* Without an address on its first network (it left that), its own line has the one of the first
+         * network it was connected to, or loopback's. */
+        if (!self->ip[0] && self->n_connected > 0) {
+                own_ip = self->connected[0].ip;
+                gateway = self->connected[0].gateway;
+        } else if (!self->ip[0])
+                own_ip = gateway = NULL;
+        r = hosts_file_build(own_ip, gateway, config.hostname, config.names, config.extra_hosts, &hosts);
         if (r >= 0)
                 r = state_networks(self, &networks);
         STRV_FOREACH (network, networks)

@@ -121,6 +121,7 @@ static int network_from_json(const cJSON *o, UserNetwork **ret) {
                 return -ENOMEM;
         memcpy(n->id, id, 65);
         n->created_at = (uint64_t)MAX(json_get_integer(o, "Created", 0), 0);
+        n->subnet_configured = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "SubnetConfigured"));
         snprintf(n->bridge, sizeof(n->bridge), "br-%.12s", id);
         *ret = TAKE_PTR(n);
         return 0;
@@ -330,6 +331,7 @@ int user_network_create(
         for (size_t i = 0; i < sizeof(raw); i++)
                 snprintf(n->id + 2 * i, 3, "%02x", raw[i]);
         n->subnet = s;
+        n->subnet_configured = subnet != NULL;
         n->created_at = now_usec;
         snprintf(n->bridge, sizeof(n->bridge), "br-%.12s", n->id);
 
@@ -337,7 +339,8 @@ int user_network_create(
         o = cJSON_CreateObject();
         if (!o || !cJSON_AddStringToObject(o, "Name", name) || !cJSON_AddStringToObject(o, "Id", n->id) ||
             !cJSON_AddStringToObject(o, "Bip", bip) ||
-            !cJSON_AddNumberToObject(o, "Created", (double)now_usec))
+            !cJSON_AddNumberToObject(o, "Created", (double)now_usec) ||
+            (subnet && !cJSON_AddTrueToObject(o, "SubnetConfigured")))
                 return -ENOMEM;
         if (asprintf(&dir, "%s/networks", state_dir) < 0)
                 return -ENOMEM;

@@ -14,9 +14,10 @@
 typedef struct UserNetwork {
         char *name;
         char id[65];
-        uint64_t created_at; /* µs since the epoch */
-        Subnet subnet;       /* with the gateway */
-        char bridge[16];     /* br-<id12> */
+        uint64_t created_at;    /* µs since the epoch */
+        Subnet subnet;          /* with the gateway */
+        bool subnet_configured; /* created with --subnet: containers may ask for an address (--ip) */
+        char bridge[16];        /* br-<id12> */
 } UserNetwork;
 
 UserNetwork *user_network_free(UserNetwork *n);

@@ -1,13 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <nftables/libnftables.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "nft-rules.h"
-
-DEFINE_TRIVIAL_CLEANUP_FUNC(struct nft_ctx *, nft_ctx_free);
 
 /* Flushing and refilling the chains in the same transaction keeps this idempotent. Locally generated
  * packets to 127.0.0.1 leave through the bridge with a loopback source (route_localnet on the bridge),
@@ -197,25 +194,5 @@ int nft_teardown_commands(const char *container_ip, const PortMapping *ports, si
                 return r;
         }
         *ret = b.s;
-        return 0;
-}
-
-int nft_run(const char *commands, char **ret_error) {
-        _cleanup_(nft_ctx_freep) struct nft_ctx *ctx = NULL;
-        int r;
-
-        ctx = nft_ctx_new(NFT_CTX_DEFAULT);
-        if (!ctx)
-                return -ENOMEM;
-        if (nft_ctx_buffer_output(ctx) < 0 || nft_ctx_buffer_error(ctx) < 0)
-                return -ENOMEM;
-        r = nft_run_cmd_from_buffer(ctx, commands);
-        if (r != 0) {
-                if (ret_error) {
-                        const char *e = nft_ctx_get_error_buffer(ctx);
-                        *ret_error = strdup(e ?: "nftables failed");
-                }
-                return -EIO;
-        }
         return 0;
 }

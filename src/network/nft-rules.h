@@ -31,6 +31,3 @@ int nft_isolation_commands(
 
 /* The commands that delete the container's elements. */
 int nft_teardown_commands(const char *container_ip, const PortMapping *ports, size_t n_ports, char **ret);
-
-/* Runs commands as one transaction through libnftables. On failure ret_error gets nft's message. */
-int nft_run(const char *commands, char **ret_error);

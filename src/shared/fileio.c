@@ -27,7 +27,8 @@ int loop_write(int fd, const void *buf, size_t n) {
         return 0;
 }
 
-int write_file_atomic_at(int dir_fd, const char *path, const void *data, size_t size, mode_t mode) {
+static int write_file_rename_at(
+        int dir_fd, const char *path, const void *data, size_t size, mode_t mode, bool durable) {
         _cleanup_free_ char *tmp = NULL, *dir = NULL;
         _cleanup_close_ int fd = -EBADF, dfd = -EBADF;
         const char *slash;
@@ -41,7 +42,7 @@ int write_file_atomic_at(int dir_fd, const char *path, const void *data, size_t 
                 return -errno;
 
         r = loop_write(fd, data, size);
-        if (r >= 0 && fsync(fd) < 0)
+        if (r >= 0 && durable && fsync(fd) < 0)
                 r = -errno;
         if (r >= 0 && renameat(dir_fd, tmp, dir_fd, path) < 0)
                 r = -errno;
@@ -50,6 +51,8 @@ int write_file_atomic_at(int dir_fd, const char *path, const void *data, size_t 
                 return r;
         }
 
+        if (!durable)
+                return 0;
         /* Make the rename itself durable. */
         slash = strrchr(path, '/');
         dir = slash ? strndup(path, MAX(slash - path, 1)) : strdup(".");
@@ -59,6 +62,14 @@ int write_file_atomic_at(int dir_fd, const char *path, const void *data, size_t 
         if (dfd >= 0)
                 (void)fsync(dfd);
         return 0;
+}
+
+int write_file_atomic_at(int dir_fd, const char *path, const void *data, size_t size, mode_t mode) {
+        return write_file_rename_at(dir_fd, path, data, size, mode, true);
+}
+
+int write_file_replace_at(int dir_fd, const char *path, const void *data, size_t size, mode_t mode) {
+        return write_file_rename_at(dir_fd, path, data, size, mode, false);
 }
 
 int write_string_file_atomic(const char *path, const char *s) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # Networking (issue 6): the default bridge network with published ports, made by berth-network from the
-# container's unit (ExecStartPre=/ExecStopPost=). Traffic stays on loopback, berth0 and namespaces made
-# here; the sandbox has its own network namespace.
+# container's unit (ExecStart= before the runtime, ExecStopPost= before stop-post). Traffic stays on loopback,
+# berth0 and namespaces made here; the sandbox has its own network namespace.
 
 load helpers
 bats_require_minimum_version 1.5.0
@@ -255,6 +255,18 @@ http.server.HTTPServer(("10.250.0.2", 9999), H).serve_forever()'
                 "$BERTH" start -a cycle >/dev/null
         done
         wait_for 10 footprint_is "$before"
+}
+
+@test "berth-network runs in the unit's own commands: setup, then the runtime; teardown, then stop-post" {
+        "$BERTH" run -d --name chained busybox sleep 1000
+        [[ -z $(systemctl show -P ExecStartPre berth-chained.service) ]]
+        [[ $(systemctl show -P ExecStart berth-chained.service) == *"berth-network setup "*" -- "*"/berth-runtime run "* ]]
+        [[ $(systemctl show -P ExecStopPost berth-chained.service) == *"berth-network teardown "*" -- "*"/berth-runtime stop-post "* ]]
+        # The monitor is the process setup ran in.
+        pid=$(systemctl show -P MainPID berth-chained.service)
+        [[ $(cat "/proc/$pid/comm") == berth-runtime ]]
+        "$BERTH" stop -t 1 chained
+        [[ $("$BERTH" inspect -f '{{.State.ExitCode}}' chained) == 137 ]]
 }
 
 @test "kill -9 of the monitor: ExecStopPost still removes the network" {

@@ -124,10 +124,62 @@ static void test_bad_names_and_options(void **state) {
         assert_int_equal(volume_get(state_dir, "ok", &v), -ENOENT);
 }
 
+/* A file in the volume, as a copy-up half done would leave. */
+static void put_file(const Volume *v, const char *name) {
+        _cleanup_free_ char *path = NULL;
+
+        assert_true(asprintf(&path, "%s/%s", v->mountpoint, name) > 0);
+        assert_int_equal(write_string_file_atomic(path, "copied"), 0);
+}
+
+static void test_copy_up_marker(void **state) {
+        _cleanup_(volume_freep) Volume *made = NULL, *old = NULL, *done = NULL, *after = NULL;
+        _cleanup_free_ char *sub = NULL;
+        char *error = NULL;
+
+        assert_int_equal(volume_create(state_dir, "made", NULL, NULL, &made, &error), 1);
+        assert_int_equal(volume_create(state_dir, "old", NULL, NULL, &old, &error), 1);
+        assert_int_equal(volume_create(state_dir, "done", NULL, NULL, &done, &error), 1);
+        assert_int_equal(volume_copy_up_running(state_dir, "made"), 0);
+        assert_int_equal(volume_copy_up_running(state_dir, "no-such"), 0);
+        assert_int_equal(volume_copy_up_running(state_dir, "../x"), 0);
+
+        assert_int_equal(volume_copy_up_begin(state_dir, "made", true), 0);
+        assert_int_equal(volume_copy_up_begin(state_dir, "old", false), 0);
+        assert_int_equal(volume_copy_up_begin(state_dir, "done", false), 0);
+        assert_int_equal(volume_copy_up_running(state_dir, "made"), 1);
+        assert_int_equal(volume_copy_up_running(state_dir, "old"), 1);
+        put_file(made, "a");
+        put_file(old, "a");
+        assert_true(asprintf(&sub, "%s/sub", old->mountpoint) > 0);
+        assert_int_equal(mkdir(sub, 0700), 0);
+        put_file(done, "a");
+
+        /* A finished copy keeps its content. */
+        assert_int_equal(volume_copy_up_end(state_dir, "done"), 0);
+        assert_int_equal(volume_copy_up_running(state_dir, "done"), 0);
+        assert_int_equal(volume_copy_up_end(state_dir, "done"), 0);
+
+        /* A crash mid-copy: the next start removes the volume the create made and empties the other. */
+        assert_int_equal(volume_collect_leftovers(state_dir), 0);
+        assert_int_equal(volume_get(state_dir, "made", &after), -ENOENT);
+        assert_int_equal(volume_get(state_dir, "old", &after), 0);
+        assert_int_equal(volume_is_empty(after), 1);
+        assert_int_equal(volume_copy_up_running(state_dir, "old"), 0);
+        assert_int_equal(volume_is_empty(done), 0);
+
+        /* Undoing what is not marked does nothing. */
+        assert_int_equal(volume_copy_up_undo(state_dir, "done"), 0);
+        assert_int_equal(volume_is_empty(done), 0);
+        assert_int_equal(volume_remove(state_dir, "old"), 0);
+        assert_int_equal(volume_remove(state_dir, "done"), 0);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_create_get_list_remove),
                 cmocka_unit_test(test_bad_names_and_options),
+                cmocka_unit_test(test_copy_up_marker),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -89,6 +89,19 @@ void tar_dir(TarBuilder *b, const char *path, unsigned mode) {
         archive_entry_free(e);
 }
 
+void tar_owned(
+        TarBuilder *b, const char *path, const char *data, unsigned mode, unsigned uid, unsigned gid) {
+        size_t size = data ? strlen(data) : 0;
+        struct archive_entry *e = entry_new(path, data ? AE_IFREG : AE_IFDIR, mode, (int64_t)size);
+
+        archive_entry_set_uid(e, uid);
+        archive_entry_set_gid(e, gid);
+        assert_int_equal(archive_write_header(b->a, e), ARCHIVE_OK);
+        if (size > 0)
+                assert_int_equal(archive_write_data(b->a, data, size), (la_ssize_t)size);
+        archive_entry_free(e);
+}
+
 void tar_symlink(TarBuilder *b, const char *path, const char *target) {
         struct archive_entry *e = entry_new(path, AE_IFLNK, 0777, 0);
         archive_entry_set_symlink(e, target);

@@ -22,6 +22,8 @@ void tar_file(TarBuilder *b, const char *path, const void *data, size_t size, un
 void tar_string(TarBuilder *b, const char *path, const char *s);
 void tar_zeros(TarBuilder *b, const char *path, uint64_t size);
 void tar_dir(TarBuilder *b, const char *path, unsigned mode);
+/* A file or (data NULL) a directory with an owner. */
+void tar_owned(TarBuilder *b, const char *path, const char *data, unsigned mode, unsigned uid, unsigned gid);
 void tar_symlink(TarBuilder *b, const char *path, const char *target);
 void tar_hardlink(TarBuilder *b, const char *path, const char *target);
 void tar_blob(TarBuilder *b, const char *path, const Blob *blob);

@@ -440,6 +440,75 @@ static void test_layer_contents(void **state) {
         remove_state_dir(dir);
 }
 
+static void assert_owner_mode(const char *layer_dir, const char *name, uid_t uid, gid_t gid, mode_t mode) {
+        char path[4096];
+        struct stat st;
+
+        snprintf(path, sizeof(path), "%s/%s", layer_dir, name);
+        assert_int_equal(lstat(path, &st), 0);
+        assert_int_equal(st.st_uid, uid);
+        assert_int_equal(st.st_gid, gid);
+        assert_int_equal(st.st_mode & 07777, mode);
+}
+
+/* Owners and modes, also where what a new file gets by itself (our owner, a setgid directory's group and
+ * setgid bit, the umask) is not what the layer says. */
+static void test_layer_owners(void **state) {
+        char *dir = new_state_dir(), *id = NULL;
+        ImageStore *s = NULL;
+        Image *image = NULL;
+        const char *l;
+        mode_t old_umask = umask(0027);
+        int fd;
+
+        TarBuilder *b = tar_new(NULL);
+        tar_owned(b, "g", NULL, 02775, 0, 50);
+        tar_owned(b, "g/file", "x", 0644, 0, 0);
+        tar_owned(b, "g/inherits", "x", 0644, 0, 50);
+        tar_owned(b, "g/dir", NULL, 0755, 0, 0);
+        tar_owned(b, "g/setgid-dir", NULL, 02755, 0, 50);
+        tar_owned(b, "suid", "x", 04755, 1000, 1000);
+        tar_owned(b, "sgid", "x", 02711, 0, 0);
+        tar_owned(b, "sticky", NULL, 01777, 0, 0);
+        tar_owned(b, "umasked", "x", 0666, 0, 0);
+        tar_owned(b, "readonly", "x", 0444, 7, 0);
+        tar_owned(b, "locked", NULL, 0000, 0, 0);
+        tar_owned(b, "locked/inside", "x", 0600, 0, 0);
+        tar_owned(b, "again", NULL, 0700, 0, 0);
+        tar_owned(b, "again", NULL, 02750, 5, 6);
+        tar_owned(b, "plain", "x", 0644, 0, 0);
+        Blob layer = tar_finish(b);
+
+        assert_int_equal(image_store_new(dir, &s), 0);
+        fd = blob_to_fd(&layer);
+        assert_int_equal(image_store_import_rootfs(s, fd, "owners", &id), 0);
+        close(fd);
+        assert_int_equal(image_store_get(s, "owners", &image), 0);
+        l = image->layer_dirs[0];
+
+        assert_owner_mode(l, "g", 0, 50, 02775);
+        assert_owner_mode(l, "g/file", 0, 0, 0644);
+        assert_owner_mode(l, "g/inherits", 0, 50, 0644);
+        assert_owner_mode(l, "g/dir", 0, 0, 0755);
+        assert_owner_mode(l, "g/setgid-dir", 0, 50, 02755);
+        assert_owner_mode(l, "suid", 1000, 1000, 04755);
+        assert_owner_mode(l, "sgid", 0, 0, 02711);
+        assert_owner_mode(l, "sticky", 0, 0, 01777);
+        assert_owner_mode(l, "umasked", 0, 0, 0666);
+        assert_owner_mode(l, "readonly", 7, 0, 0444);
+        assert_owner_mode(l, "locked", 0, 0, 0000);
+        assert_owner_mode(l, "locked/inside", 0, 0, 0600);
+        assert_owner_mode(l, "again", 5, 6, 02750);
+        assert_owner_mode(l, "plain", 0, 0, 0644);
+
+        umask(old_umask);
+        image_free(image);
+        image_store_free(s);
+        blob_done(&layer);
+        free(id);
+        remove_state_dir(dir);
+}
+
 typedef enum BadLayer {
         BAD_DOTDOT,
         BAD_ABSOLUTE,
@@ -839,6 +908,7 @@ int main(void) {
                 cmocka_unit_test(test_load_oci),
                 cmocka_unit_test(test_import_rootfs),
                 cmocka_unit_test(test_layer_contents),
+                cmocka_unit_test(test_layer_owners),
                 cmocka_unit_test(test_bad_archives),
                 cmocka_unit_test(test_platform_index_error),
                 cmocka_unit_test(test_tags),

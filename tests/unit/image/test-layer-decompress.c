@@ -71,13 +71,18 @@ static uint8_t *gzip_of(const void *data, size_t size, size_t *ret_size) {
 }
 
 /* Decompresses the whole source: 0 and the bytes, or the first error. */
-static int decompress_all(Source *s, bool read_ahead, uint8_t **ret, size_t *ret_size) {
+static int decompress_all(
+        Source *s,
+        bool read_ahead,
+        uint8_t **ret,
+        size_t *ret_size,
+        char ret_digest[static DIGEST_STRING_LEN + 1]) {
         _cleanup_(layer_decompressor_freep) LayerDecompressor *d = NULL;
         uint8_t *out = NULL;
         size_t size = 0, capacity = 0;
         int r;
 
-        r = layer_decompressor_new(source_read, s, read_ahead, &d);
+        r = layer_decompressor_new(source_read, s, read_ahead, true, &d);
         if (r < 0)
                 return r;
         for (;;) {
@@ -99,7 +104,7 @@ static int decompress_all(Source *s, bool read_ahead, uint8_t **ret, size_t *ret
         }
         *ret = out;
         *ret_size = size;
-        return 0;
+        return layer_decompressor_digest(d, ret_digest);
 }
 
 /* Read as it comes and read ahead by a thread alike. */
@@ -107,12 +112,16 @@ static void assert_decompresses_to(
         const uint8_t *blob, size_t blob_size, size_t piece, const uint8_t *expected, size_t expected_size) {
         for (int read_ahead = 0; read_ahead < 2; read_ahead++) {
                 Source s = {.data = blob, .size = blob_size, .piece = piece};
+                char digest[DIGEST_STRING_LEN + 1], expected_digest[DIGEST_STRING_LEN + 1];
                 uint8_t *out = NULL;
                 size_t size = 0;
 
-                assert_int_equal(decompress_all(&s, read_ahead, &out, &size), 0);
+                assert_int_equal(decompress_all(&s, read_ahead, &out, &size, digest), 0);
                 assert_int_equal(size, expected_size);
                 assert_memory_equal(out, expected, size);
+                /* Hashed by the thread when it reads ahead. */
+                assert_int_equal(sha256_digest(expected, expected_size, expected_digest), 0);
+                assert_string_equal(digest, expected_digest);
                 assert_int_equal(s.offset, blob_size); /* all of the blob was read */
                 free(out);
         }
@@ -121,10 +130,11 @@ static void assert_decompresses_to(
 static void assert_refused(const uint8_t *blob, size_t blob_size, size_t piece, int expected) {
         for (int read_ahead = 0; read_ahead < 2; read_ahead++) {
                 Source s = {.data = blob, .size = blob_size, .piece = piece};
+                char digest[DIGEST_STRING_LEN + 1];
                 uint8_t *out = NULL;
                 size_t size = 0;
 
-                assert_int_equal(decompress_all(&s, read_ahead, &out, &size), expected);
+                assert_int_equal(decompress_all(&s, read_ahead, &out, &size, digest), expected);
         }
 }
 
@@ -205,7 +215,7 @@ static void test_read_error(void **state) {
                 const void *p;
                 ssize_t n;
 
-                assert_int_equal(layer_decompressor_new(source_read, &s, read_ahead, &d), 0);
+                assert_int_equal(layer_decompressor_new(source_read, &s, read_ahead, true, &d), 0);
                 while ((n = layer_decompressor_read(d, &p)) > 0)
                         ;
                 assert_int_equal(n, -EIO);
@@ -223,7 +233,7 @@ static void test_stop_early(void **state) {
                 Source s = {.data = gz, .size = gz_size, .piece = 100};
                 const void *p;
 
-                assert_int_equal(layer_decompressor_new(source_read, &s, true, &d), 0);
+                assert_int_equal(layer_decompressor_new(source_read, &s, true, true, &d), 0);
                 for (int i = 0; i < reads; i++)
                         assert_true(layer_decompressor_read(d, &p) > 0);
         }

@@ -134,6 +134,15 @@ static void test_attachments(void **state) {
                 "\"Connected\": [{\"Network\": \"n\", \"Bip\": \"10.0.0.1/24\", \"Bridge\": \"b\"}]}",
                 "{\"Mode\": \"bridge\", \"Connected\": [{\"Network\": \"n\", \"Bip\": \"10.0.0.1/24\", "
                 "\"Bridge\": \"b\", \"Aliases\": [1]}]}",
+                /* The default bridge while still on it; an address outside the subnet, or not one. */
+                "{\"Mode\": \"bridge\", \"Connected\": [{\"Network\": \"bridge\", \"Bip\": \"10.0.0.1/24\", "
+                "\"Bridge\": \"berth0\"}]}",
+                "{\"Mode\": \"bridge\", \"Connected\": [{\"Network\": \"n\", \"Bip\": \"10.0.0.1/24\", "
+                "\"Bridge\": \"b\", \"IPv4Address\": \"10.0.1.5\"}]}",
+                "{\"Mode\": \"bridge\", \"Connected\": [{\"Network\": \"n\", \"Bip\": \"10.0.0.1/24\", "
+                "\"Bridge\": \"b\", \"IPv4Address\": \"10.0.0.x\"}]}",
+                "{\"Mode\": \"bridge\", \"Connected\": [{\"Network\": \"n\", \"Bip\": \"10.0.0.1/24\", "
+                "\"Bridge\": \"b\", \"IPv4Address\": 5}]}",
         };
         for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
                 j = cJSON_Parse(bad[i]);
@@ -141,6 +150,92 @@ static void test_attachments(void **state) {
                 assert_int_equal(network_config_from_json(j, &back), -EINVAL);
                 cJSON_Delete(j);
         }
+}
+
+/* A container that left its first network (Detached): back on it only as one connected to later, with the
+ * address it asked for. */
+static void test_detached(void **state) {
+        NetworkConfig c = {.mode = NETWORK_MODE_BRIDGE, .detached = true}, back = {};
+        NetworkAttachment a = {};
+        cJSON *j = NULL;
+
+        a.network = strdup("bridge");
+        a.bip = strdup("172.17.0.1/16");
+        a.bridge = strdup("berth0");
+        assert_int_equal(network_config_add_attachment(&c, &a), 0);
+        a.network = strdup("fixed");
+        a.bip = strdup("10.5.0.1/24");
+        a.bridge = strdup("br-0123456789ab");
+        a.ip = strdup("10.5.0.20");
+        assert_int_equal(network_config_add_attachment(&c, &a), 0);
+        assert_int_equal(network_config_to_json(&c, &j), 0);
+        assert_int_equal(network_config_from_json(j, &back), 0);
+        assert_true(back.detached);
+        assert_int_equal(back.n_connected, 2);
+        assert_string_equal(back.connected[0].network, "bridge");
+        assert_null(back.connected[0].ip);
+        assert_string_equal(back.connected[1].ip, "10.5.0.20");
+        cJSON_Delete(j);
+        network_config_done(&back);
+        network_config_done(&c);
+}
+
+/* run --ip: the address asked for on the user network a container is created on. */
+static void test_requested_ip(void **state) {
+        static const char *const bad[] = {
+                "{\"Mode\": \"bridge\", \"IPv4Address\": \"172.17.0.5\"}",
+                "{\"Mode\": \"bridge\", \"Network\": \"n\", \"Bip\": \"10.0.0.1/24\", \"Bridge\": \"b\", "
+                "\"IPv4Address\": \"10.0.1.5\"}",
+                "{\"Mode\": \"bridge\", \"Network\": \"n\", \"Bip\": \"10.0.0.1/24\", \"Bridge\": \"b\", "
+                "\"IPv4Address\": [\"10.0.0.5\"]}",
+        };
+        NetworkConfig c = {}, back = {};
+        cJSON *j;
+
+        j = cJSON_Parse(
+                "{\"Mode\": \"bridge\", \"Network\": \"n\", \"Bip\": \"10.0.0.1/24\", \"Bridge\": \"b\", "
+                "\"IPv4Address\": \"10.0.0.5\"}");
+        assert_non_null(j);
+        assert_int_equal(network_config_from_json(j, &c), 0);
+        assert_string_equal(c.ip, "10.0.0.5");
+        cJSON_Delete(j);
+        assert_int_equal(network_config_to_json(&c, &j), 0);
+        assert_int_equal(network_config_from_json(j, &back), 0);
+        assert_string_equal(back.ip, "10.0.0.5");
+        cJSON_Delete(j);
+        network_config_done(&back);
+        network_config_done(&c);
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                j = cJSON_Parse(bad[i]);
+                assert_non_null(j);
+                assert_int_equal(network_config_from_json(j, &back), -EINVAL);
+                cJSON_Delete(j);
+        }
+}
+
+static void test_subnet_address(void **state) {
+        Subnet s;
+        uint32_t ip = 0;
+
+        assert_int_equal(subnet_parse_bip("10.5.0.1/24", &s), 0);
+        assert_int_equal(subnet_address_parse(&s, "10.5.0.20", &ip), 0);
+        assert_int_equal(ip, (10U << 24) | (5U << 16) | 20U);
+        assert_int_equal(subnet_address_parse(&s, "10.5.0.254", &ip), 0);
+        /* Not an address. */
+        assert_int_equal(subnet_address_parse(&s, "", &ip), -EINVAL);
+        assert_int_equal(subnet_address_parse(&s, "foo", &ip), -EINVAL);
+        assert_int_equal(subnet_address_parse(&s, "10.5.0.256", &ip), -EINVAL);
+        assert_int_equal(subnet_address_parse(&s, "10.5.0.20/24", &ip), -EINVAL);
+        assert_int_equal(subnet_address_parse(&s, " 10.5.0.20", &ip), -EINVAL);
+        assert_int_equal(subnet_address_parse(&s, "fd00::1", &ip), -EINVAL);
+        /* Outside the subnet. */
+        assert_int_equal(subnet_address_parse(&s, "10.5.1.20", &ip), -ERANGE);
+        assert_int_equal(subnet_address_parse(&s, "0.0.0.0", &ip), -ERANGE);
+        /* The network's own: its address, gateway and broadcast. */
+        assert_int_equal(subnet_address_parse(&s, "10.5.0.0", &ip), -EADDRINUSE);
+        assert_int_equal(subnet_address_parse(&s, "10.5.0.1", &ip), -EADDRINUSE);
+        assert_int_equal(subnet_address_parse(&s, "10.5.0.255", &ip), -EADDRINUSE);
+        assert_int_equal(ip, (10U << 24) | (5U << 16) | 254U);
 }
 
 static void test_state_endpoints(void **state) {
@@ -198,6 +293,9 @@ int main(void) {
                 cmocka_unit_test(test_mac),
                 cmocka_unit_test(test_config_roundtrip),
                 cmocka_unit_test(test_attachments),
+                cmocka_unit_test(test_detached),
+                cmocka_unit_test(test_subnet_address),
+                cmocka_unit_test(test_requested_ip),
                 cmocka_unit_test(test_state_endpoints),
                 cmocka_unit_test(test_modes),
         };

@@ -98,6 +98,15 @@ static void test_create_list_remove(void **state) {
         assert_int_equal(user_network_get(dir, b->id, &got), 0);
         assert_string_equal(got->name, "b");
         got = user_network_free(got);
+        /* Only a subnet given at create time takes addresses asked for (--ip), also when read back. */
+        assert_false(b->subnet_configured);
+        assert_true(c->subnet_configured);
+        assert_int_equal(user_network_get(dir, "c", &got), 0);
+        assert_true(got->subnet_configured);
+        got = user_network_free(got);
+        assert_int_equal(user_network_get(dir, "a", &got), 0);
+        assert_false(got->subnet_configured);
+        got = user_network_free(got);
         assert_int_equal(user_network_get(dir, "nosuch", &got), -ENOENT);
 
         assert_int_equal(user_network_remove(dir, "b"), 0);
