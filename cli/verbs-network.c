@@ -72,22 +72,33 @@ int verb_network_create(int argc, char *argv[]) {
                 {"driver", required_argument, NULL, 'd'},
                 {"subnet", required_argument, NULL, 'S'},
                 {"gateway", required_argument, NULL, 'G'},
+                {"opt", required_argument, NULL, 'o'},
                 {"help", no_argument, NULL, 'H'},
                 {},
         };
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
         _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_strv_free_ char **opts = NULL;
         _cleanup_free_ char *id = NULL;
         const char *driver = NULL, *subnet = NULL, *gateway = NULL, *path;
         int c, r;
 
         optind = 0;
-        while ((c = next_option(argc, argv, "+d:", options)) >= 0)
+        while ((c = next_option(argc, argv, "+d:o:", options)) >= 0)
                 switch (c) {
                 case 'd':
                         driver = optarg;
                         break;
+                case 'o': {
+                        /* Docker's map option: key=value, a key alone is an empty value. */
+                        size_t key = strcspn(optarg, "=");
+
+                        if (strv_consume(&opts, strndup(optarg, key)) < 0 ||
+                            strv_extend(&opts, optarg[key] ? optarg + key + 1 : "") < 0)
+                                return log_oom(), EXIT_FAILURE;
+                        break;
+                }
                 case 'S':
                         subnet = optarg;
                         break;
@@ -99,6 +110,7 @@ int verb_network_create(int argc, char *argv[]) {
                                "Options:\n"
                                "  -d, --driver string    Driver to manage the Network (default \"bridge\")\n"
                                "      --gateway string   IPv4 Gateway for the master subnet\n"
+                               "  -o, --opt map          Set driver specific options (default map[])\n"
                                "      --subnet string    Subnet in CIDR format that represents a network "
                                "segment\n");
                         return EXIT_SUCCESS;
@@ -121,6 +133,19 @@ int verb_network_create(int argc, char *argv[]) {
                 r = sd_bus_message_append(m, "{sv}", "Subnet", "s", subnet);
         if (r >= 0 && gateway)
                 r = sd_bus_message_append(m, "{sv}", "Gateway", "s", gateway);
+        if (r >= 0 && opts) {
+                r = sd_bus_message_open_container(m, 'e', "sv");
+                if (r >= 0)
+                        r = sd_bus_message_append(m, "s", "Options");
+                if (r >= 0)
+                        r = sd_bus_message_open_container(m, 'v', "a{ss}");
+                if (r >= 0)
+                        r = sd_bus_message_open_container(m, 'a', "{ss}");
+                for (char **p = opts; r >= 0 && *p; p += 2)
+                        r = sd_bus_message_append(m, "{ss}", p[0], p[1]);
+                for (int i = 0; r >= 0 && i < 3; i++)
+                        r = sd_bus_message_close_container(m);
+        }
         if (r >= 0)
                 r = sd_bus_message_close_container(m);
         if (r < 0)
@@ -300,7 +325,8 @@ static int network_inspect_json(sd_bus *bus, const char *path, sd_bus_error *err
         cJSON_ArrayForEach (e, ids)
                 if (cJSON_IsString(e) && !cJSON_AddObjectToObject(containers, e->valuestring))
                         return -ENOMEM;
-        cJSON_AddItemToObject(o, "Options", cJSON_CreateObject());
+        e = cJSON_DetachItemFromObjectCaseSensitive(p, "Options");
+        cJSON_AddItemToObject(o, "Options", e ?: cJSON_CreateObject());
         cJSON_AddItemToObject(o, "Labels", cJSON_CreateObject());
         *ret = TAKE_PTR(o);
         return 0;

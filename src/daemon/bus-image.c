@@ -72,21 +72,6 @@ static int image_from_path(Manager *m, const char *path, Image **ret) {
         return image_store_get(m->image_store, id, ret);
 }
 
-/* An "a{ss}" of key, value pairs. */
-static int append_pairs(sd_bus_message *reply, char **pairs) {
-        int r;
-
-        r = sd_bus_message_open_container(reply, 'a', "{ss}");
-        if (r < 0)
-                return r;
-        for (char **p = pairs; p && p[0] && p[1]; p += 2) {
-                r = sd_bus_message_append(reply, "{ss}", p[0], p[1]);
-                if (r < 0)
-                        return r;
-        }
-        return sd_bus_message_close_container(reply);
-}
-
 /* References in Docker's short form ("busybox:latest", "busybox@sha256:…"). */
 static int append_familiar(sd_bus_message *reply, char **refs) {
         _cleanup_strv_free_ char **familiar = NULL;
@@ -132,7 +117,7 @@ static int property_get_image(
         if (streq(property, "Variant"))
                 return sd_bus_message_append(reply, "s", cfg->variant ?: "");
         if (streq(property, "Labels"))
-                return append_pairs(reply, cfg->labels);
+                return bus_append_pairs(reply, cfg->labels);
         if (streq(property, "ExposedPorts"))
                 return sd_bus_message_append_strv(reply, cfg->exposed_ports);
         if (streq(property, "Volumes"))
@@ -317,7 +302,7 @@ int bus_image_method_list(sd_bus_message *msg, void *userdata, sd_bus_error *err
                         reply, "tto", images[i]->config.created_usec, images[i]->size, path);
                 if (r < 0)
                         return r;
-                r = append_pairs(reply, images[i]->config.labels);
+                r = bus_append_pairs(reply, images[i]->config.labels);
                 if (r < 0)
                         return r;
                 r = sd_bus_message_close_container(reply);

@@ -17,6 +17,8 @@
 #include "strv.h"
 #include "time-util.h"
 
+#define NETWORK_OPTIONS_MAX 64U
+
 /* A network as the bus shows it: a user network, or one of the predefined ones. */
 typedef struct NetworkInfo {
         UserNetwork *user; /* NULL for a predefined network */
@@ -25,15 +27,18 @@ typedef struct NetworkInfo {
         const char *driver; /* bridge, host, null */
         char subnet[20], gateway[16];
         uint64_t created_at;
+        char **options; /* the driver's, key, value, … */
 } NetworkInfo;
 
 static void network_info_done(NetworkInfo *n) {
         user_network_free(n->user);
+        strv_free(n->options);
 }
 
 static int predefined_info(const char *name, NetworkInfo *ret) {
         char digest[DIGEST_STRING_LEN + 1];
         _cleanup_free_ char *seed = NULL;
+        unsigned mtu;
         Subnet s;
         int r;
 
@@ -58,27 +63,37 @@ static int predefined_info(const char *name, NetworkInfo *ret) {
                 subnet_to_string(&s, ret->subnet);
                 ip_to_string(s.gateway, ret->gateway);
         }
+        /* The MTU in effect, as Docker shows its bridge's. */
+        if (streq(name, "bridge") && container_network_default_mtu(&mtu) >= 0) {
+                char text[12];
+
+                snprintf(text, sizeof(text), "%u", mtu);
+                if (strv_extend(&ret->options, NETWORK_OPTION_MTU) < 0 ||
+                    strv_extend(&ret->options, text) < 0)
+                        return -ENOMEM;
+        }
         return 0;
 }
 
-static void user_info(UserNetwork *n, NetworkInfo *ret) {
+static int user_info(UserNetwork *n, NetworkInfo *ret) {
         *ret = (NetworkInfo){.user = n, .name = n->name, .driver = "bridge", .created_at = n->created_at};
         memcpy(ret->id, n->id, 65);
         subnet_to_string(&n->subnet, ret->subnet);
         ip_to_string(n->subnet.gateway, ret->gateway);
+        return user_network_options(n, &ret->options);
 }
 
 static int network_info_get(Manager *m, const char *name_or_id, NetworkInfo *ret) {
         UserNetwork *n = NULL;
         int r;
 
-        if (predefined_info(name_or_id, ret) >= 0)
-                return 0;
+        r = predefined_info(name_or_id, ret);
+        if (r != -ENOENT)
+                return r;
         r = user_network_get(m->state_dir, name_or_id, &n);
         if (r < 0)
                 return r;
-        user_info(n, ret);
-        return 0;
+        return user_info(n, ret);
 }
 
 int bus_network_id(Manager *m, const char *name, char ret[static 65]) {
@@ -164,6 +179,8 @@ static int property_get_network(
                 return sd_bus_message_append(reply, "s", n.gateway);
         if (streq(property, "Created"))
                 return sd_bus_message_append(reply, "t", n.created_at);
+        if (streq(property, "Options"))
+                return bus_append_pairs(reply, n.options);
         if (streq(property, "Containers")) {
                 _cleanup_strv_free_ char **ids = NULL;
 
@@ -186,6 +203,7 @@ const sd_bus_vtable bus_network_vtable[] = {
         NETWORK_PROPERTY("Subnet", "s", SD_BUS_VTABLE_PROPERTY_CONST),
         NETWORK_PROPERTY("Gateway", "s", SD_BUS_VTABLE_PROPERTY_CONST),
         NETWORK_PROPERTY("Created", "t", SD_BUS_VTABLE_PROPERTY_CONST),
+        NETWORK_PROPERTY("Options", "a{ss}", SD_BUS_VTABLE_PROPERTY_CONST),
         /* Changes with every container that comes or goes; read it when needed. */
         NETWORK_PROPERTY("Containers", "as", SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
         SD_BUS_METHOD_WITH_ARGS(
@@ -262,6 +280,7 @@ int bus_network_register(Manager *m) {
 
 typedef struct CreateNetworkOptions {
         char *driver, *subnet, *gateway;
+        char **options; /* the driver's (-o), key, value, … */
 } CreateNetworkOptions;
 
 static int read_create_option(sd_bus_message *m, const char *key, void *userdata, sd_bus_error *error) {
@@ -273,6 +292,8 @@ static int read_create_option(sd_bus_message *m, const char *key, void *userdata
                 return bus_read_string_variant(m, key, &o->subnet, error);
         if (streq(key, "Gateway"))
                 return bus_read_string_variant(m, key, &o->gateway, error);
+        if (streq(key, "Options"))
+                return bus_read_pairs_variant(m, key, NETWORK_OPTIONS_MAX, &o->options, error);
         return sd_bus_error_setf(error, BERTH_ERROR_INVALID_ARGUMENT, "Unknown option: %s", key);
 }
 
@@ -306,7 +327,15 @@ int bus_network_method_create(sd_bus_message *msg, void *userdata, sd_bus_error 
                 goto finish;
         }
         r = user_network_create(
-                m->state_dir, name, o.subnet, o.gateway, &taken, now_realtime_usec(), &n, &message);
+                m->state_dir,
+                name,
+                o.subnet,
+                o.gateway,
+                o.options,
+                &taken,
+                now_realtime_usec(),
+                &n,
+                &message);
         if (r == -EEXIST)
                 r = sd_bus_error_set(error, BERTH_ERROR_CONFLICT, message);
         else if (r == -EINVAL || r == -ENOSPC)
@@ -325,6 +354,7 @@ finish:
         free(o.driver);
         free(o.subnet);
         free(o.gateway);
+        strv_free(o.options);
         return r;
 }
 
@@ -357,19 +387,22 @@ int bus_network_method_list(sd_bus_message *msg, void *userdata, sd_bus_error *e
 
         r = bus_array_reply_new(msg, "(ssssstso)", &reply);
         for (size_t i = 0; r >= 0 && i < ELEMENTSOF(predefined); i++) {
-                NetworkInfo n;
+                NetworkInfo n = {};
 
                 r = predefined_info(predefined[i], &n);
                 if (r >= 0)
                         r = append_row(reply, &n);
+                strv_free(n.options);
         }
         if (r >= 0)
                 r = user_network_list(m->state_dir, &l);
         for (UserNetwork **u = l; r >= 0 && u && *u; u++) {
-                NetworkInfo n;
+                NetworkInfo n = {};
 
-                user_info(*u, &n);
-                r = append_row(reply, &n);
+                r = user_info(*u, &n);
+                if (r >= 0)
+                        r = append_row(reply, &n);
+                strv_free(n.options);
         }
         user_network_list_free(l);
         if (r < 0)

@@ -120,3 +120,52 @@ int bus_array_reply_send(sd_bus_message *reply) {
                 return r;
         return sd_bus_send(NULL, reply, NULL);
 }
+
+int bus_read_pairs_variant(
+        sd_bus_message *m, const char *key, size_t max, char ***ret, sd_bus_error *error) {
+        _cleanup_strv_free_ char **pairs = NULL;
+        const char *k, *v;
+        int r;
+
+        r = sd_bus_message_enter_container(m, 'v', "a{ss}");
+        if (r == -ENXIO)
+                return sd_bus_error_setf(
+                        error, BERTH_ERROR_INVALID_ARGUMENT, "Option %s must be of type 'a{ss}'", key);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_enter_container(m, 'a', "{ss}");
+        if (r < 0)
+                return r;
+        while ((r = sd_bus_message_read(m, "{ss}", &k, &v)) > 0) {
+                if (strv_length(pairs) / 2 >= max || strlen(k) > BUS_STRING_MAX ||
+                    strlen(v) > BUS_STRING_MAX)
+                        return sd_bus_error_setf(
+                                error, BERTH_ERROR_INVALID_ARGUMENT, "Option %s is too large", key);
+                if (strv_extend(&pairs, k) < 0 || strv_extend(&pairs, v) < 0)
+                        return -ENOMEM;
+        }
+        if (r < 0)
+                return r;
+        r = sd_bus_message_exit_container(m);
+        if (r >= 0)
+                r = sd_bus_message_exit_container(m);
+        if (r < 0)
+                return r;
+        strv_free(*ret);
+        *ret = TAKE_PTR(pairs);
+        return 0;
+}
+
+int bus_append_pairs(sd_bus_message *reply, char *const *pairs) {
+        int r;
+
+        r = sd_bus_message_open_container(reply, 'a', "{ss}");
+        if (r < 0)
+                return r;
+        for (char *const *p = pairs; p && p[0] && p[1]; p += 2) {
+                r = sd_bus_message_append(reply, "{ss}", p[0], p[1]);
+                if (r < 0)
+                        return r;
+        }
+        return sd_bus_message_close_container(reply);
+}

@@ -25,6 +25,12 @@ int bus_read_strv(sd_bus_message *m, const char *what, char ***ret, sd_bus_error
  * NULL. Another type sets InvalidArgument naming key. */
 int bus_read_string_variant(sd_bus_message *m, const char *key, char **ret, sd_bus_error *error);
 
+/* Reads the "a{ss}" variant of an a{sv} entry into a key, value, … strv, replacing *ret; more than max pairs
+ * or a string over BUS_STRING_MAX sets InvalidArgument, as does another type. */
+int bus_read_pairs_variant(sd_bus_message *m, const char *key, size_t max, char ***ret, sd_bus_error *error);
+/* Appends a key, value, … strv as an "a{ss}". */
+int bus_append_pairs(sd_bus_message *reply, char *const *pairs);
+
 /* Reads an "a{sv}": entry() is called with the message at each entry's variant, which it must read or
  * skip; a negative return stops the reading. */
 typedef int (*bus_dict_entry_t)(sd_bus_message *m, const char *key, void *userdata, sd_bus_error *error);

@@ -44,20 +44,6 @@ void bus_volume_emit_removed(Manager *m, const char *name) {
         emit_signal(m, "VolumeRemoved", name);
 }
 
-static int append_pairs(sd_bus_message *reply, char **pairs) {
-        int r;
-
-        r = sd_bus_message_open_container(reply, 'a', "{ss}");
-        if (r < 0)
-                return r;
-        for (char **p = pairs; p && p[0] && p[1]; p += 2) {
-                r = sd_bus_message_append(reply, "{ss}", p[0], p[1]);
-                if (r < 0)
-                        return r;
-        }
-        return sd_bus_message_close_container(reply);
-}
-
 static int property_get_volume(
         sd_bus *bus,
         const char *path,
@@ -79,9 +65,9 @@ static int property_get_volume(
         if (streq(property, "Mountpoint"))
                 return sd_bus_message_append(reply, "s", v->mountpoint);
         if (streq(property, "Labels"))
-                return append_pairs(reply, v->labels);
+                return bus_append_pairs(reply, v->labels);
         if (streq(property, "Options"))
-                return append_pairs(reply, v->options);
+                return bus_append_pairs(reply, v->options);
         if (streq(property, "CreatedAt"))
                 return sd_bus_message_append(reply, "t", v->created_at);
         if (streq(property, "Scope"))
@@ -167,41 +153,6 @@ int bus_volume_register(Manager *m) {
                 m);
 }
 
-/* An "a{ss}" inside the variant of an a{sv} entry, as a key, value, … strv. */
-static int read_pairs(sd_bus_message *m, const char *key, char ***ret, sd_bus_error *error) {
-        _cleanup_strv_free_ char **pairs = NULL;
-        const char *k, *v;
-        int r;
-
-        r = sd_bus_message_enter_container(m, 'v', "a{ss}");
-        if (r == -ENXIO)
-                return sd_bus_error_setf(
-                        error, BERTH_ERROR_INVALID_ARGUMENT, "Option %s must be of type 'a{ss}'", key);
-        if (r < 0)
-                return r;
-        r = sd_bus_message_enter_container(m, 'a', "{ss}");
-        if (r < 0)
-                return r;
-        while ((r = sd_bus_message_read(m, "{ss}", &k, &v)) > 0) {
-                if (strv_length(pairs) / 2 >= VOLUME_LABELS_MAX || strlen(k) > BUS_STRING_MAX ||
-                    strlen(v) > BUS_STRING_MAX)
-                        return sd_bus_error_setf(
-                                error, BERTH_ERROR_INVALID_ARGUMENT, "Option %s is too large", key);
-                if (strv_extend(&pairs, k) < 0 || strv_extend(&pairs, v) < 0)
-                        return -ENOMEM;
-        }
-        if (r < 0)
-                return r;
-        r = sd_bus_message_exit_container(m);
-        if (r >= 0)
-                r = sd_bus_message_exit_container(m);
-        if (r < 0)
-                return r;
-        strv_free(*ret);
-        *ret = TAKE_PTR(pairs);
-        return 0;
-}
-
 typedef struct CreateVolumeOptions {
         char *driver;
         char **labels;
@@ -214,9 +165,9 @@ static int read_create_option(sd_bus_message *m, const char *key, void *userdata
         if (streq(key, "Driver"))
                 return bus_read_string_variant(m, key, &o->driver, error);
         if (streq(key, "Labels"))
-                return read_pairs(m, key, &o->labels, error);
+                return bus_read_pairs_variant(m, key, VOLUME_LABELS_MAX, &o->labels, error);
         if (streq(key, "DriverOpts"))
-                return read_pairs(m, key, &o->options, error);
+                return bus_read_pairs_variant(m, key, VOLUME_LABELS_MAX, &o->options, error);
         return sd_bus_error_setf(error, BERTH_ERROR_INVALID_ARGUMENT, "Unknown option: %s", key);
 }
 
@@ -281,9 +232,9 @@ int bus_volume_method_list(sd_bus_message *msg, void *userdata, sd_bus_error *er
                         r = sd_bus_message_append(
                                 reply, "sst", (*v)->name, (*v)->mountpoint, (*v)->created_at);
                 if (r >= 0)
-                        r = append_pairs(reply, (*v)->labels);
+                        r = bus_append_pairs(reply, (*v)->labels);
                 if (r >= 0)
-                        r = append_pairs(reply, (*v)->options);
+                        r = bus_append_pairs(reply, (*v)->options);
                 if (r >= 0)
                         r = sd_bus_message_append(reply, "uo", (uint32_t)strv_length(users), path);
                 if (r >= 0)

@@ -115,6 +115,7 @@ static int user_attachment(
                 .network = strdup(n->name),
                 .bip = strdup(bip),
                 .bridge = strdup(n->bridge),
+                .mtu = n->mtu,
                 .aliases = strv_copy(aliases),
                 .ip = ip ? strdup(ip) : NULL,
         };

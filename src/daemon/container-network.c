@@ -95,6 +95,7 @@ int container_network_resolve(
                 c.network = strdup(n->name);
                 c.bip = strdup(bip);
                 c.bridge = strdup(n->bridge);
+                c.mtu = n->mtu;
                 if (!c.network || !c.bip || !c.bridge)
                         return -ENOMEM;
         }
@@ -208,6 +209,16 @@ int container_network_default_subnet(Subnet *ret) {
         if (r < 0 && r != -ENOENT)
                 return r;
         return daemon_config_bridge_subnet(text, ret, NULL);
+}
+
+int container_network_default_mtu(unsigned *ret) {
+        _cleanup_free_ char *text = NULL;
+        int r;
+
+        r = read_full_file_at(AT_FDCWD, CONTAINER_NETWORK_DAEMON_JSON, DAEMON_JSON_MAX, &text, NULL);
+        if (r < 0 && r != -ENOENT)
+                return r;
+        return daemon_config_bridge_mtu(text, ret, NULL);
 }
 
 bool container_network_needs_setup(const Container *c) {

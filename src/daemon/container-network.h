@@ -51,6 +51,8 @@ int container_network_start_error(const Container *c, char **ret);
 
 /* The default bridge's subnet, from daemon.json's "bip". */
 int container_network_default_subnet(Subnet *ret);
+/* The default bridge's MTU: daemon.json's "mtu", or NETWORK_DEFAULT_MTU. */
+int container_network_default_mtu(unsigned *ret);
 
 /* The network of a container as the unit needs it: whether berth-network runs. */
 bool container_network_needs_setup(const Container *c);

@@ -162,19 +162,30 @@ static int copy_dir(int src, int dst, unsigned depth) {
         return 0;
 }
 
-int volume_copy_up_has_content(char *const *layer_dirs, const char *path) {
-        _cleanup_close_ int root = -EBADF, src = -EBADF;
-        _cleanup_closedir_ DIR *d = NULL;
-        struct dirent *de;
+/* The image's directory at path in *ret_fd (which keeps the detached overlay), or -EBADF when the image has
+ * none there. */
+static int open_image_dir(char *const *layer_dirs, const char *path, int *ret_fd) {
+        _cleanup_close_ int root = open_image_root(layer_dirs);
+        int fd;
 
-        root = open_image_root(layer_dirs);
         if (root < 0)
                 return root;
-        src = open_in_root(root, path, O_RDONLY | O_DIRECTORY);
-        if (src == -ENOENT || src == -ENOTDIR)
-                return 0;
-        if (src < 0)
-                return src;
+        fd = open_in_root(root, path, O_RDONLY | O_DIRECTORY);
+        if (fd < 0 && fd != -ENOENT && fd != -ENOTDIR)
+                return fd;
+        *ret_fd = fd < 0 ? -EBADF : fd;
+        return 0;
+}
+
+int volume_copy_up_has_content(char *const *layer_dirs, const char *path) {
+        _cleanup_close_ int src = -EBADF;
+        _cleanup_closedir_ DIR *d = NULL;
+        struct dirent *de;
+        int r;
+
+        r = open_image_dir(layer_dirs, path, &src);
+        if (r < 0 || src < 0)
+                return r;
         d = fdopendir(src);
         if (!d)
                 return -errno;
@@ -186,18 +197,13 @@ int volume_copy_up_has_content(char *const *layer_dirs, const char *path) {
 }
 
 int volume_copy_up(char *const *layer_dirs, const char *path, const char *destination) {
-        _cleanup_close_ int root = -EBADF, src = -EBADF, dst = -EBADF;
+        _cleanup_close_ int src = -EBADF, dst = -EBADF;
         struct stat st;
         int r;
 
-        root = open_image_root(layer_dirs);
-        if (root < 0)
-                return root;
-        src = open_in_root(root, path, O_RDONLY | O_DIRECTORY);
-        if (src == -ENOENT || src == -ENOTDIR)
-                return 0;
-        if (src < 0)
-                return src;
+        r = open_image_dir(layer_dirs, path, &src);
+        if (r < 0 || src < 0)
+                return r;
         dst = open(destination, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
         if (dst < 0)
                 return -errno;

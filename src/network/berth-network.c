@@ -459,6 +459,21 @@ static int address_acquire(
         return r < 0 ? log_error_errno(r, "Failed to lease %s: %m", text) : 0;
 }
 
+/* The MTU of a's network: a user network's own, the default bridge's from daemon.json. */
+static int attachment_mtu(const NetworkAttachment *a, unsigned *ret, char **ret_error) {
+        _cleanup_free_ char *daemon_json = NULL;
+        int r;
+
+        if (!streq(a->network, "bridge")) {
+                *ret = a->mtu ?: NETWORK_DEFAULT_MTU;
+                return 0;
+        }
+        r = read_full_file_at(AT_FDCWD, DAEMON_JSON, SMALL_FILE_MAX, &daemon_json, NULL);
+        if (r < 0 && r != -ENOENT)
+                return log_error_errno(r, "Failed to read %s: %m", DAEMON_JSON);
+        return daemon_config_bridge_mtu(daemon_json, ret, ret_error);
+}
+
 /* Connects the running container id (its network state in state) to the network of a: the next free ethN,
  * the address asked for or the lowest free one of that network, and the default route only when the
  * container is on no other network. The endpoint goes into the state file before anything is made, so that
@@ -471,12 +486,16 @@ static int attach_locked(const char *id, NetworkState *state, const NetworkAttac
         Subnet subnet;
         bool bridge_created;
         unsigned index = state->ip[0] ? 1 : 0; /* eth0 is the first network's, unless it left that */
+        unsigned mtu;
         uint32_t ip;
         int bridge, r;
 
         r = subnet_parse_bip(a->bip, &subnet);
         if (r < 0)
                 return log_error_errno(r, "Invalid subnet of network %s: %s", a->network, a->bip);
+        r = attachment_mtu(a, &mtu, ret_error);
+        if (r < 0)
+                return r;
         /* The lowest ethN no other endpoint has. */
         for (size_t i = 0; i < state->n_connected; i++) {
                 char name[16];
@@ -526,7 +545,7 @@ static int attach_locked(const char *id, NetworkState *state, const NetworkAttac
         r = netns_path(id, &ns);
         if (r < 0)
                 return log_oom();
-        bridge = bridge_ensure(a->bridge, &subnet, &bridge_created);
+        bridge = bridge_ensure(a->bridge, &subnet, mtu, &bridge_created);
         if (bridge < 0)
                 return bridge;
         r = write_sysctl("/proc/sys/net/ipv4/ip_forward", "1");
@@ -535,7 +554,7 @@ static int attach_locked(const char *id, NetworkState *state, const NetworkAttac
         ns_fd = open(ns, O_RDONLY | O_CLOEXEC);
         if (ns_fd < 0)
                 return log_error_errno(errno, "Failed to open %s: %m", ns);
-        r = veth_create(e->veth, bridge, ns_fd, e->ifname, e->mac);
+        r = veth_create(e->veth, bridge, ns_fd, e->ifname, e->mac, mtu);
         if (r < 0)
                 return r;
         args = (InterfaceArgs){
@@ -666,6 +685,7 @@ static int setup_locked(
         char veth[16];
         bool bridge_created;
         uint32_t ip;
+        unsigned mtu;
         int bridge, r;
 
         if (config->network) {
@@ -673,11 +693,15 @@ static int setup_locked(
                 if (r < 0)
                         return log_error_errno(
                                 r, "Invalid subnet of network %s: %s", config->network, config->bip);
+                mtu = config->mtu ?: NETWORK_DEFAULT_MTU;
         } else {
                 r = read_full_file_at(AT_FDCWD, DAEMON_JSON, SMALL_FILE_MAX, &daemon_json, NULL);
                 if (r < 0 && r != -ENOENT)
                         return log_error_errno(r, "Failed to read %s: %m", DAEMON_JSON);
                 r = daemon_config_bridge_subnet(daemon_json, &subnet, ret_error);
+                if (r < 0)
+                        return r;
+                r = daemon_config_bridge_mtu(daemon_json, &mtu, ret_error);
                 if (r < 0)
                         return r;
         }
@@ -732,7 +756,7 @@ static int setup_locked(
         r = netns_create(ns);
         if (r < 0)
                 return r;
-        bridge = bridge_ensure(bridge_name, &subnet, &bridge_created);
+        bridge = bridge_ensure(bridge_name, &subnet, mtu, &bridge_created);
         if (bridge < 0)
                 return bridge;
         if (asprintf(&route_localnet, "/proc/sys/net/ipv4/conf/%s/route_localnet", bridge_name) < 0)
@@ -745,7 +769,7 @@ static int setup_locked(
         if (ns_fd < 0)
                 return log_error_errno(errno, "Failed to open %s: %m", ns);
         veth_name(id, veth);
-        r = veth_create(veth, bridge, ns_fd, "eth0", state.mac);
+        r = veth_create(veth, bridge, ns_fd, "eth0", state.mac, mtu);
         if (r < 0)
                 return r;
         args = (InterfaceArgs){

@@ -35,13 +35,16 @@ static int route_socket(struct nl_sock **ret) {
         return 0;
 }
 
-static int link_set_up(struct nl_sock *sk, struct rtnl_link *link) {
+/* Up, and with mtu unless it is 0: one request. */
+static int link_set_up(struct nl_sock *sk, struct rtnl_link *link, unsigned mtu) {
         _cleanup_(rtnl_link_putp) struct rtnl_link *change = rtnl_link_alloc();
         int r;
 
         if (!change)
                 return log_oom();
         rtnl_link_set_flags(change, IFF_UP);
+        if (mtu > 0)
+                rtnl_link_set_mtu(change, mtu);
         r = rtnl_link_change(sk, link, change, 0);
         return r < 0 ? NL_FAIL(r, "bring a link up") : 0;
 }
@@ -66,7 +69,7 @@ static int address_add(struct nl_sock *sk, int ifindex, uint32_t ip, unsigned pr
         return 0;
 }
 
-int bridge_ensure(const char *name, const Subnet *subnet, bool *ret_created) {
+int bridge_ensure(const char *name, const Subnet *subnet, unsigned mtu, bool *ret_created) {
         _cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
         _cleanup_(rtnl_link_putp) struct rtnl_link *link = NULL;
         int r;
@@ -96,8 +99,10 @@ int bridge_ensure(const char *name, const Subnet *subnet, bool *ret_created) {
         r = address_add(sk, rtnl_link_get_ifindex(link), subnet->gateway, subnet->prefixlen);
         if (r < 0)
                 return r;
-        if (!(rtnl_link_get_flags(link) & IFF_UP)) {
-                r = link_set_up(sk, link);
+        /* The MTU changed on the link, not asked for at creation: only that keeps a bridge from following
+         * its smallest port (and from 1500 without ports). A new bridge is down: one request for both. */
+        if (!(rtnl_link_get_flags(link) & IFF_UP) || rtnl_link_get_mtu(link) != mtu) {
+                r = link_set_up(sk, link, rtnl_link_get_mtu(link) != mtu ? mtu : 0);
                 if (r < 0)
                         return r;
         }
@@ -114,7 +119,12 @@ static int mac_parse(const char *s, struct nl_addr **ret) {
 }
 
 int veth_create(
-        const char *host_name, int bridge_ifindex, int netns_fd, const char *peer_name, const char *mac) {
+        const char *host_name,
+        int bridge_ifindex,
+        int netns_fd,
+        const char *peer_name,
+        const char *mac,
+        unsigned mtu) {
         _cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
         _cleanup_(rtnl_link_putp) struct rtnl_link *veth = NULL;
         _cleanup_(nl_addr_putp) struct nl_addr *lladdr = NULL;
@@ -136,12 +146,14 @@ int veth_create(
         rtnl_link_set_name(veth, host_name);
         rtnl_link_set_master(veth, bridge_ifindex);
         rtnl_link_set_flags(veth, IFF_UP);
+        rtnl_link_set_mtu(veth, mtu);
         rtnl_link_set_num_tx_queues(veth, 1);
         rtnl_link_set_num_rx_queues(veth, 1);
         peer = rtnl_link_veth_get_peer(veth);
         rtnl_link_set_name(peer, peer_name);
         rtnl_link_set_addr(peer, lladdr);
         rtnl_link_set_ns_fd(peer, netns_fd);
+        rtnl_link_set_mtu(peer, mtu);
         rtnl_link_set_num_tx_queues(peer, 1);
         rtnl_link_set_num_rx_queues(peer, 1);
         rtnl_link_put(peer);
@@ -158,7 +170,7 @@ static int link_up_by_name(struct nl_sock *sk, const char *name, int *ret_ifinde
                 return NL_FAIL(r, "look up a link");
         if (ret_ifindex)
                 *ret_ifindex = rtnl_link_get_ifindex(link);
-        return link_set_up(sk, link);
+        return link_set_up(sk, link, 0);
 }
 
 int container_interfaces_configure(const char *ifname, uint32_t ip, unsigned prefixlen, uint32_t gateway) {

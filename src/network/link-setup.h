@@ -8,13 +8,19 @@
 
 #include "network-config.h"
 
-/* The bridge with the gateway's address, up; created when missing (*ret_created). Returns its ifindex. */
-int bridge_ensure(const char *name, const Subnet *subnet, bool *ret_created);
+/* The bridge with the gateway's address and mtu, up; created when missing (*ret_created), given mtu when
+ * it has another (made by an older berth, or before daemon.json changed). Returns its ifindex. */
+int bridge_ensure(const char *name, const Subnet *subnet, unsigned mtu, bool *ret_created);
 
-/* A veth pair: host_name enslaved to the bridge and up, the peer as peer_name (eth0, eth1, …; with mac) in
- * the network namespace netns_fd. */
+/* A veth pair with mtu at both ends: host_name enslaved to the bridge and up, the peer as peer_name (eth0,
+ * eth1, …; with mac) in the network namespace netns_fd. */
 int veth_create(
-        const char *host_name, int bridge_ifindex, int netns_fd, const char *peer_name, const char *mac);
+        const char *host_name,
+        int bridge_ifindex,
+        int netns_fd,
+        const char *peer_name,
+        const char *mac,
+        unsigned mtu);
 
 /* Run inside the container's network namespace: lo and ifname up, ifname's address, and the default route
  * through gateway unless it is 0. */

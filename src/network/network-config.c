@@ -82,6 +82,21 @@ void network_config_remove_attachment(NetworkConfig *c, const char *network) {
         c->n_connected--;
 }
 
+/* A network's "Mtu" in network.json: absent (0), or one the kernel takes. */
+static int mtu_from_json(const cJSON *o, unsigned *ret) {
+        const cJSON *mtu = cJSON_GetObjectItemCaseSensitive(o, "Mtu");
+
+        if (!mtu) {
+                *ret = 0;
+                return 0;
+        }
+        if (!cJSON_IsNumber(mtu) || mtu->valuedouble < NETWORK_MTU_MIN ||
+            mtu->valuedouble > NETWORK_MTU_MAX || mtu->valuedouble != (double)mtu->valueint)
+                return -EINVAL;
+        *ret = (unsigned)mtu->valueint;
+        return 0;
+}
+
 /* The subnet and bridge of a user network as network.json names them. */
 static bool bridge_fields_valid(const char *bip, const char *bridge) {
         Subnet s;
@@ -109,7 +124,8 @@ int network_config_to_json(const NetworkConfig *c, cJSON **ret) {
                 return -ENOMEM;
         if (c->network && (!cJSON_AddStringToObject(o, "Network", c->network) ||
                            !cJSON_AddStringToObject(o, "Bip", c->bip ?: "") ||
-                           !cJSON_AddStringToObject(o, "Bridge", c->bridge ?: "")))
+                           !cJSON_AddStringToObject(o, "Bridge", c->bridge ?: "") ||
+                           (c->mtu > 0 && !cJSON_AddNumberToObject(o, "Mtu", c->mtu))))
                 return -ENOMEM;
         if ((c->detached && !cJSON_AddTrueToObject(o, "Detached")) ||
             (c->ip && !cJSON_AddStringToObject(o, "IPv4Address", c->ip)))
@@ -132,6 +148,7 @@ int network_config_to_json(const NetworkConfig *c, cJSON **ret) {
                     !cJSON_AddStringToObject(e, "Bip", a->bip) ||
                     !cJSON_AddStringToObject(e, "Bridge", a->bridge) ||
                     add_strv(e, "Aliases", a->aliases) < 0 ||
+                    (a->mtu > 0 && !cJSON_AddNumberToObject(e, "Mtu", a->mtu)) ||
                     (a->ip && !cJSON_AddStringToObject(e, "IPv4Address", a->ip)))
                         return -ENOMEM;
         }
@@ -164,6 +181,8 @@ static int attachments_from_json(const cJSON *a, NetworkConfig *c) {
                 if (ip && (subnet_parse_bip(json_get_string(e, "Bip"), &s) < 0 ||
                            subnet_address_parse(&s, ip, &address) < 0))
                         return -EINVAL;
+                if (mtu_from_json(e, &t.mtu) < 0)
+                        return -EINVAL;
                 t.network = strdup(network);
                 t.bip = strdup(json_get_string(e, "Bip"));
                 t.bridge = strdup(json_get_string(e, "Bridge"));
@@ -190,7 +209,7 @@ int network_config_from_json(const cJSON *o, NetworkConfig *ret) {
         if (json_get_string(o, "Network")) {
                 const char *bip = json_get_string(o, "Bip"), *bridge = json_get_string(o, "Bridge");
 
-                if (!bridge_fields_valid(bip, bridge))
+                if (!bridge_fields_valid(bip, bridge) || mtu_from_json(o, &c.mtu) < 0)
                         return -EINVAL;
                 c.network = strdup(json_get_string(o, "Network"));
                 c.bip = strdup(bip);
@@ -286,6 +305,55 @@ int daemon_config_bridge_subnet(const char *daemon_json, Subnet *ret, char **ret
                         "daemon.json: \"bip\" must be an IPv4 address with a prefix length of 8 to 30, "
                         "such as \"%s\"",
                         NETWORK_DEFAULT_BIP);
+        return 0;
+}
+
+int daemon_config_bridge_mtu(const char *daemon_json, unsigned *ret, char **ret_error) {
+        _cleanup_json_ cJSON *o = NULL;
+        const cJSON *mtu;
+
+        if (daemon_json) {
+                o = cJSON_Parse(daemon_json);
+                if (!o || !cJSON_IsObject(o))
+                        return error_set(ret_error, -EINVAL, "daemon.json: not a JSON object");
+        }
+        mtu = cJSON_GetObjectItemCaseSensitive(o, "mtu");
+        if (!mtu) {
+                *ret = NETWORK_DEFAULT_MTU;
+                return 0;
+        }
+        if (!cJSON_IsNumber(mtu) || mtu->valuedouble < NETWORK_MTU_MIN ||
+            mtu->valuedouble > NETWORK_MTU_MAX || mtu->valuedouble != (double)mtu->valueint)
+                return error_set(
+                        ret_error,
+                        -EINVAL,
+                        "daemon.json: \"mtu\" must be a number from %u to %u, such as 1500",
+                        NETWORK_MTU_MIN,
+                        NETWORK_MTU_MAX);
+        *ret = (unsigned)mtu->valueint;
+        return 0;
+}
+
+int mtu_parse(const char *s, unsigned *ret, char **ret_error) {
+        unsigned long v;
+        char *end;
+
+        /* strtoul() would take a sign or blanks first. */
+        if (s[0] < '0' || s[0] > '9')
+                return error_set(ret_error, -EINVAL, "invalid MTU \"%s\": not a number", s);
+        errno = 0;
+        v = strtoul(s, &end, 10);
+        if (*end != 0)
+                return error_set(ret_error, -EINVAL, "invalid MTU \"%s\": not a number", s);
+        if (errno != 0 || v < NETWORK_MTU_MIN || v > NETWORK_MTU_MAX)
+                return error_set(
+                        ret_error,
+                        -EINVAL,
+                        "invalid MTU %s: it must be from %u to %u",
+                        s,
+                        NETWORK_MTU_MIN,
+                        NETWORK_MTU_MAX);
+        *ret = (unsigned)v;
         return 0;
 }
 

@@ -12,6 +12,15 @@
 #define NETWORK_CONFIG_FILE "network.json"
 #define NETWORK_BRIDGE_NAME "berth0"
 #define NETWORK_DEFAULT_BIP "172.17.0.1/16"
+/* The MTU of berth's bridges and of the containers' interfaces on them unless daemon.json's "mtu" or the
+ * network's com.docker.network.driver.mtu says otherwise: Podman's for its rootless networks, for the same
+ * reason. The bridge is internal to the host, so segments the size of loopback's keep a published port as
+ * fast as loopback (1500, Docker's, halves it); traffic that leaves the host gets the outside path's MTU
+ * from TCP's MSS and from path MTU discovery, the host being the first hop. */
+#define NETWORK_DEFAULT_MTU 65520U
+#define NETWORK_MTU_MIN 68U
+#define NETWORK_MTU_MAX 65535U
+#define NETWORK_OPTION_MTU "com.docker.network.driver.mtu"
 
 typedef enum NetworkMode {
         NETWORK_MODE_BRIDGE,
@@ -32,6 +41,7 @@ typedef struct NetworkAttachment {
         char *bridge;
         char **aliases; /* --alias: more names on this network, after the container's name */
         char *ip;       /* --ip: the address asked for; NULL: the lowest free one */
+        unsigned mtu; /* a user network's; 0: NETWORK_DEFAULT_MTU (the default bridge's is daemon.json's) */
 } NetworkAttachment;
 
 typedef struct NetworkConfig {
@@ -39,7 +49,9 @@ typedef struct NetworkConfig {
         char *network; /* a user network (network-store.h); NULL: the default bridge */
         char *bip;     /* the user network's gateway/prefix ("172.18.0.1/16") */
         char *bridge;  /* the user network's bridge */
-        char *ip;      /* --ip: the address asked for on the user network; NULL: the lowest free one */
+        unsigned
+                mtu; /* the user network's; 0: NETWORK_DEFAULT_MTU (the default bridge's is daemon.json's) */
+        char *ip;    /* --ip: the address asked for on the user network; NULL: the lowest free one */
         bool detached; /* disconnected from the network above (or the default bridge): no eth0, no ports */
         char *hostname;
         char **names; /* the container's name and --network-alias: its own line in /etc/hosts, and what
@@ -74,6 +86,11 @@ typedef struct Subnet {
 int subnet_parse_bip(const char *s, Subnet *ret);
 /* The "bip" of daemon.json text (NULL: no file), or NETWORK_DEFAULT_BIP. -EINVAL with a message. */
 int daemon_config_bridge_subnet(const char *daemon_json, Subnet *ret, char **ret_error);
+/* The "mtu" of daemon.json text (NULL: no file), or NETWORK_DEFAULT_MTU. -EINVAL with a message. */
+int daemon_config_bridge_mtu(const char *daemon_json, unsigned *ret, char **ret_error);
+/* An MTU as text (the value of com.docker.network.driver.mtu): decimal, NETWORK_MTU_MIN to NETWORK_MTU_MAX.
+ * -EINVAL with a message. */
+int mtu_parse(const char *s, unsigned *ret, char **ret_error);
 
 /* Docker's MAC for an address: 02:42 and the four bytes of the address. */
 void mac_from_ip(uint32_t ip, char ret[static 18]);

@@ -12,6 +12,7 @@
 #include "fileio.h"
 #include "json-util.h"
 #include "network-store.h"
+#include "strv.h"
 
 #define NETWORK_FILE_MAX (64U * 1024U)
 
@@ -109,7 +110,7 @@ static int network_path(const char *state_dir, const char *name, char **ret) {
 static int network_from_json(const cJSON *o, UserNetwork **ret) {
         _cleanup_(user_network_freep) UserNetwork *n = calloc(1, sizeof(UserNetwork));
         const char *name = json_get_string(o, "Name"), *id = json_get_string(o, "Id"),
-                   *bip = json_get_string(o, "Bip");
+                   *bip = json_get_string(o, "Bip"), *mtu;
 
         if (!n)
                 return -ENOMEM;
@@ -123,7 +124,43 @@ static int network_from_json(const cJSON *o, UserNetwork **ret) {
         n->created_at = (uint64_t)MAX(json_get_integer(o, "Created", 0), 0);
         n->subnet_configured = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "SubnetConfigured"));
         snprintf(n->bridge, sizeof(n->bridge), "br-%.12s", id);
+        mtu = json_get_string(cJSON_GetObjectItemCaseSensitive(o, "Options"), NETWORK_OPTION_MTU);
+        if (mtu && mtu_parse(mtu, &n->mtu, NULL) < 0)
+                return -EINVAL;
         *ret = TAKE_PTR(n);
+        return 0;
+}
+
+int user_network_options(const UserNetwork *n, char ***ret) {
+        _cleanup_strv_free_ char **l = NULL;
+        char mtu[12];
+
+        if (n->mtu > 0) {
+                snprintf(mtu, sizeof(mtu), "%u", n->mtu);
+                if (strv_extend(&l, NETWORK_OPTION_MTU) < 0 || strv_extend(&l, mtu) < 0)
+                        return -ENOMEM;
+        }
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+/* The driver's options of network create (-o): NETWORK_OPTION_MTU, which goes into *ret_mtu. */
+static int options_parse(char *const *options, unsigned *ret_mtu, char **ret_error) {
+        *ret_mtu = 0;
+        for (char *const *p = options; p && p[0] && p[1]; p += 2) {
+                int r;
+
+                if (!streq(p[0], NETWORK_OPTION_MTU))
+                        return error_set(
+                                ret_error,
+                                -EINVAL,
+                                "unsupported network option %s: berth's bridge driver "
+                                "takes " NETWORK_OPTION_MTU " only",
+                                p[0]);
+                r = mtu_parse(p[1], ret_mtu, ret_error);
+                if (r < 0)
+                        return r;
+        }
         return 0;
 }
 
@@ -260,6 +297,7 @@ int user_network_create(
         const char *name,
         const char *subnet,
         const char *gateway,
+        char *const *options,
         const Subnet *taken,
         uint64_t now_usec,
         UserNetwork **ret,
@@ -270,6 +308,9 @@ int user_network_create(
         UserNetwork **l = NULL;
         uint8_t raw[32];
         char bip[20];
+        _cleanup_strv_free_ char **pairs = NULL;
+        cJSON *opts;
+        unsigned mtu;
         Subnet s;
         int r;
 
@@ -287,6 +328,9 @@ int user_network_create(
                 return error_set(ret_error, -EEXIST, "network with name %s already exists", name);
         if (gateway && !subnet)
                 return error_set(ret_error, -EINVAL, "no matching subnet for gateway %s", gateway);
+        r = options_parse(options, &mtu, ret_error);
+        if (r < 0)
+                return r;
 
         r = user_network_list(state_dir, &l);
         if (r < 0)
@@ -333,6 +377,7 @@ int user_network_create(
         n->subnet = s;
         n->subnet_configured = subnet != NULL;
         n->created_at = now_usec;
+        n->mtu = mtu;
         snprintf(n->bridge, sizeof(n->bridge), "br-%.12s", n->id);
 
         subnet_to_bip(&s, bip);
@@ -342,6 +387,13 @@ int user_network_create(
             !cJSON_AddNumberToObject(o, "Created", (double)now_usec) ||
             (subnet && !cJSON_AddTrueToObject(o, "SubnetConfigured")))
                 return -ENOMEM;
+        /* Docker's shape: the options as strings. */
+        opts = cJSON_AddObjectToObject(o, "Options");
+        if (!opts || user_network_options(n, &pairs) < 0)
+                return -ENOMEM;
+        for (char **p = pairs; p && p[0] && p[1]; p += 2)
+                if (!cJSON_AddStringToObject(opts, p[0], p[1]))
+                        return -ENOMEM;
         if (asprintf(&dir, "%s/networks", state_dir) < 0)
                 return -ENOMEM;
         r = mkdir_p(dir, 0700);

@@ -18,6 +18,7 @@ typedef struct UserNetwork {
         Subnet subnet;          /* with the gateway */
         bool subnet_configured; /* created with --subnet: containers may ask for an address (--ip) */
         char bridge[16];        /* br-<id12> */
+        unsigned mtu;           /* -o com.docker.network.driver.mtu; 0: not given (NETWORK_DEFAULT_MTU) */
 } UserNetwork;
 
 UserNetwork *user_network_free(UserNetwork *n);
@@ -35,17 +36,22 @@ int subnet_to_string(const Subnet *s, char ret[static 20]);
 bool subnets_overlap(const Subnet *a, const Subnet *b);
 
 /* Creates a network. subnet ("10.1.0.0/24") and gateway may be NULL: the first free /16 of 172.18 to
- * 172.31, then of 192.168.x.0/20; the subnet's first address. taken: the default bridge's subnet, which
- * no network may overlap either. -EEXIST, -EINVAL (with Docker's message in *ret_error), -ENOSPC. */
+ * 172.31, then of 192.168.x.0/20; the subnet's first address. options: the driver's options (-o) as key,
+ * value, … (NETWORK_OPTION_MTU only). taken: the default bridge's subnet, which no network may overlap
+ * either. -EEXIST, -EINVAL (with Docker's message in *ret_error), -ENOSPC. */
 int user_network_create(
         const char *state_dir,
         const char *name,
         const char *subnet,
         const char *gateway,
+        char *const *options,
         const Subnet *taken,
         uint64_t now_usec,
         UserNetwork **ret,
         char **ret_error);
+
+/* The driver's options of n as key, value, … (network inspect's "Options"). */
+int user_network_options(const UserNetwork *n, char ***ret);
 
 /* By name, or by id or a unique id prefix. -ENOENT. */
 int user_network_get(const char *state_dir, const char *name_or_id, UserNetwork **ret);

@@ -21,6 +21,9 @@ teardown_file() {
 
 teardown() {
         berth_teardown
+        if [[ -n ${DAEMON_JSON_SAVED:-} ]]; then
+                restore_daemon_json
+        fi
         ip netns del berth-nat-test 2>/dev/null || true
         ip link del berth-nat0 2>/dev/null || true
         if [[ -n ${HOST_SERVER_UNIT:-} ]]; then
@@ -49,6 +52,33 @@ host_http_server() {
         systemd-run --quiet --unit="$HOST_SERVER_UNIT" --collect --working-directory="$2" \
                 /usr/bin/python3 -m http.server "$1" --bind "${3:-0.0.0.0}"
         wait_for 10 curl -sf "http://127.0.0.1:$1/" -o /dev/null
+}
+
+# /etc/berth/daemon.json for one test; teardown puts back what was there.
+set_daemon_json() {
+        if [[ -z ${DAEMON_JSON_SAVED:-} ]]; then
+                DAEMON_JSON_SAVED=$BATS_TEST_TMPDIR/daemon.json.saved
+                mkdir -p /etc/berth
+                if [[ -e /etc/berth/daemon.json ]]; then cp /etc/berth/daemon.json "$DAEMON_JSON_SAVED"; fi
+        fi
+        printf '%s\n' "$1" >/etc/berth/daemon.json
+}
+
+restore_daemon_json() {
+        if [[ -e $DAEMON_JSON_SAVED ]]; then
+                mv "$DAEMON_JSON_SAVED" /etc/berth/daemon.json
+        else
+                rm -f /etc/berth/daemon.json
+        fi
+        DAEMON_JSON_SAVED=
+}
+
+# The MTU of the container's eth0, of berth0 and of the container's host end: "eth0 berth0 veth"
+bridge_mtus() {
+        local veth
+        veth=$(ip -o link show master berth0 | grep -o "vb${2:0:11}" | head -n1)
+        echo "$("$BERTH" exec "$1" cat /sys/class/net/eth0/mtu) $(cat /sys/class/net/berth0/mtu)" \
+                "$(cat "/sys/class/net/$veth/mtu")"
 }
 
 container_exited() {
@@ -243,6 +273,37 @@ http.server.HTTPServer(("10.250.0.2", 9999), H).serve_forever()'
         assert_output_contains $'\t'"myhost"
         grep -q "^${ip#inet }"$'\tmyhost' <<<"$output"
         ! grep -q "nameserver 127." <<<"$output"
+}
+
+@test "the bridge network's MTU is 65520 in the container, on berth0 and on the host end, also for a bridge made with 1500" {
+        id=$("$BERTH" run -d --name big busybox sleep 1000)
+        [[ $(bridge_mtus big "$id") == "65520 65520 65520" ]]
+        # As an older berth left it: the next setup sets it again.
+        ip link set berth0 mtu 1500
+        "$BERTH" rm -f big >/dev/null
+        id=$("$BERTH" run -d --name big busybox sleep 1000)
+        [[ $(bridge_mtus big "$id") == "65520 65520 65520" ]]
+        run "$BERTH" network inspect -f '{{json .Options}}' bridge
+        [[ $output == '{"com.docker.network.driver.mtu":"65520"}' ]]
+}
+
+@test "daemon.json's \"mtu\": 1500 gives Docker's MTU back; a bad one is refused at start" {
+        set_daemon_json '{"mtu": 1500}'
+        id=$("$BERTH" run -d --name small busybox sleep 1000)
+        [[ $(bridge_mtus small "$id") == "1500 1500 1500" ]]
+        run "$BERTH" network inspect -f '{{json .Options}}' bridge
+        [[ $output == '{"com.docker.network.driver.mtu":"1500"}' ]]
+        "$BERTH" rm -f small >/dev/null
+
+        set_daemon_json '{"mtu": 20}'
+        run "$BERTH" run --rm busybox true
+        assert_status 125
+        assert_output_contains '"mtu" must be a number from 68 to 65535'
+
+        # Back to the default: the bridge follows at the next start.
+        restore_daemon_json
+        id=$("$BERTH" run -d --name small busybox sleep 1000)
+        [[ $(bridge_mtus small "$id") == "65520 65520 65520" ]]
 }
 
 @test "50 start/stop cycles leave no links, addresses, rules, namespaces or leases behind" {

@@ -73,6 +73,39 @@ teardown() {
         [[ $(wc -l <<<"$output") == 4 ]]
 }
 
+@test "network create -o com.docker.network.driver.mtu: the bridge and the containers' eth0; inspect shows it" {
+        id=$("$BERTH" network create -o com.docker.network.driver.mtu=9000 jumbo)
+        run "$BERTH" network inspect -f '{{json .Options}}' jumbo
+        [[ $output == '{"com.docker.network.driver.mtu":"9000"}' ]]
+        "$BERTH" run -d --name j1 --network jumbo busybox sleep 1000
+        [[ $("$BERTH" exec j1 cat /sys/class/net/eth0/mtu) == 9000 ]]
+        [[ $(cat "/sys/class/net/br-${id:0:12}/mtu") == 9000 ]]
+        # Without the option: 65520, and no options shown (as Docker shows none).
+        "$BERTH" network create plain >/dev/null
+        run "$BERTH" network inspect -f '{{json .Options}}' plain
+        [[ $output == '{}' ]]
+        "$BERTH" run -d --name p1 --network plain busybox sleep 1000
+        [[ $("$BERTH" exec p1 cat /sys/class/net/eth0/mtu) == 65520 ]]
+}
+
+@test "bad network options are refused and nothing is created" {
+        run "$BERTH" network create -o com.docker.network.driver.mtu=abc bad
+        assert_status 1
+        assert_output_contains 'invalid MTU "abc": not a number'
+        run "$BERTH" network create -o com.docker.network.driver.mtu=67 bad
+        assert_status 1
+        assert_output_contains "invalid MTU 67: it must be from 68 to 65535"
+        run "$BERTH" network create -o com.docker.network.driver.mtu=65536 bad
+        assert_output_contains "invalid MTU 65536: it must be from 68 to 65535"
+        run "$BERTH" network create -o com.docker.network.driver.mtu bad
+        assert_output_contains 'invalid MTU "": not a number'
+        run "$BERTH" network create -o com.docker.network.bridge.name=br0 bad
+        assert_status 1
+        assert_output_contains "unsupported network option com.docker.network.bridge.name"
+        run "$BERTH" network inspect bad
+        assert_status 1
+}
+
 @test "containers on a user network reach each other by name and alias" {
         "$BERTH" network create app >/dev/null
         "$BERTH" run -d --name web --network app --network-alias www busybox httpd -f -p 80 -h /etc

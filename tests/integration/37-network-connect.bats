@@ -74,6 +74,22 @@ footprint_is() {
         jq -e '.[0].NetworkSettings.Networks | keys == ["front"]' <<<"$output"
 }
 
+@test "connect to a network with its own MTU: eth1 has that network's, eth0 keeps its own" {
+        "$BERTH" network create -o com.docker.network.driver.mtu=9000 jumbo >/dev/null
+        "$BERTH" run -d --name m1 busybox sleep 1000
+        "$BERTH" network connect jumbo m1
+        [[ $("$BERTH" exec m1 cat /sys/class/net/eth1/mtu) == 9000 ]]
+        [[ $("$BERTH" exec m1 cat /sys/class/net/eth0/mtu) == 65520 ]]
+        # The same at the next start, made by setup.
+        "$BERTH" restart -t 1 m1 >/dev/null
+        [[ $("$BERTH" exec m1 cat /sys/class/net/eth1/mtu) == 9000 ]]
+        # The default bridge connected to later: its MTU, 65520.
+        "$BERTH" run -d --name m2 --network jumbo busybox sleep 1000
+        "$BERTH" network connect bridge m2
+        [[ $("$BERTH" exec m2 cat /sys/class/net/eth0/mtu) == 9000 ]]
+        [[ $("$BERTH" exec m2 cat /sys/class/net/eth1/mtu) == 65520 ]]
+}
+
 @test "a created container connected before start comes up on both networks" {
         "$BERTH" network create one >/dev/null
         "$BERTH" network create two >/dev/null

@@ -63,6 +63,121 @@ static void test_daemon_json(void **state) {
         free(error);
 }
 
+static void test_daemon_json_mtu(void **state) {
+        static const char *const bad[] = {
+                "{\"mtu\": \"1500\"}",
+                "{\"mtu\": 67}",
+                "{\"mtu\": 65536}",
+                "{\"mtu\": 1500.5}",
+                "{\"mtu\": -1}",
+                "{\"mtu\": null}",
+                "[1]",
+        };
+        char *error = NULL;
+        unsigned mtu;
+
+        assert_int_equal(daemon_config_bridge_mtu(NULL, &mtu, &error), 0);
+        assert_int_equal(mtu, NETWORK_DEFAULT_MTU);
+        assert_int_equal(daemon_config_bridge_mtu("{\"bip\": \"10.0.0.1/24\"}", &mtu, &error), 0);
+        assert_int_equal(mtu, 65520);
+        assert_int_equal(daemon_config_bridge_mtu("{\"mtu\": 1500}", &mtu, &error), 0);
+        assert_int_equal(mtu, 1500);
+        assert_int_equal(daemon_config_bridge_mtu("{\"mtu\": 68}", &mtu, &error), 0);
+        assert_int_equal(daemon_config_bridge_mtu("{\"mtu\": 65535}", &mtu, &error), 0);
+        assert_int_equal(mtu, 65535);
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                assert_int_equal(daemon_config_bridge_mtu(bad[i], &mtu, &error), -EINVAL);
+                assert_non_null(error);
+                free(error);
+                error = NULL;
+        }
+}
+
+/* The value of -o com.docker.network.driver.mtu. */
+static void test_mtu_parse(void **state) {
+        static const char *const bad[] = {
+                "",
+                "abc",
+                "9000x",
+                " 9000",
+                "+9000",
+                "-1",
+                "0",
+                "67",
+                "65536",
+                "99999999999999999999",
+                "0x2328",
+        };
+        char *error = NULL;
+        unsigned mtu;
+
+        assert_int_equal(mtu_parse("9000", &mtu, &error), 0);
+        assert_int_equal(mtu, 9000);
+        assert_int_equal(mtu_parse("68", &mtu, &error), 0);
+        assert_int_equal(mtu_parse("65535", &mtu, &error), 0);
+        assert_int_equal(mtu, 65535);
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                assert_int_equal(mtu_parse(bad[i], &mtu, &error), -EINVAL);
+                assert_non_null(error);
+                free(error);
+                error = NULL;
+        }
+        assert_int_equal(mtu_parse("abc", &mtu, &error), -EINVAL);
+        assert_string_equal(error, "invalid MTU \"abc\": not a number");
+        free(error);
+        error = NULL;
+        assert_int_equal(mtu_parse("67", &mtu, &error), -EINVAL);
+        assert_string_equal(error, "invalid MTU 67: it must be from 68 to 65535");
+        free(error);
+}
+
+/* network.json's "Mtu" of a user network and of a network connected to: kept, and bad values refused. */
+static void test_config_mtu(void **state) {
+        static const char *const bad[] = {
+                "{\"Mode\": \"bridge\", \"Network\": \"n\", \"Bip\": \"10.0.0.1/24\", \"Bridge\": \"b\", "
+                "\"Mtu\": 67}",
+                "{\"Mode\": \"bridge\", \"Network\": \"n\", \"Bip\": \"10.0.0.1/24\", \"Bridge\": \"b\", "
+                "\"Mtu\": \"9000\"}",
+                "{\"Mode\": \"bridge\", \"Connected\": [{\"Network\": \"n\", \"Bip\": \"10.0.0.1/24\", "
+                "\"Bridge\": \"b\", \"Mtu\": 70000}]}",
+        };
+        NetworkConfig c = {.mode = NETWORK_MODE_BRIDGE}, back = {};
+        NetworkAttachment a = {};
+        cJSON *j = NULL;
+
+        c.network = strdup("jumbo");
+        c.bip = strdup("172.19.0.1/16");
+        c.bridge = strdup("br-0123456789ab");
+        c.mtu = 9000;
+        a.network = strdup("small");
+        a.bip = strdup("172.20.0.1/16");
+        a.bridge = strdup("br-123456789abc");
+        a.mtu = 1400;
+        assert_int_equal(network_config_add_attachment(&c, &a), 0);
+        assert_int_equal(network_config_to_json(&c, &j), 0);
+        assert_int_equal(network_config_from_json(j, &back), 0);
+        assert_int_equal(back.mtu, 9000);
+        assert_int_equal(back.connected[0].mtu, 1400);
+        cJSON_Delete(j);
+        network_config_done(&back);
+        network_config_done(&c);
+
+        /* Written by an older berth: no "Mtu", the default. */
+        j = cJSON_Parse(
+                "{\"Mode\": \"bridge\", \"Network\": \"n\", \"Bip\": \"10.0.0.1/24\", \"Bridge\": \"b\"}");
+        assert_int_equal(network_config_from_json(j, &back), 0);
+        assert_int_equal(back.mtu, 0);
+        cJSON_Delete(j);
+        network_config_done(&back);
+
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                j = cJSON_Parse(bad[i]);
+                assert_non_null(j);
+                assert_int_equal(network_config_from_json(j, &back), -EINVAL);
+                cJSON_Delete(j);
+        }
+}
+
 static void test_mac(void **state) {
         Subnet s;
         char mac[18];
@@ -290,6 +405,9 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_bip),
                 cmocka_unit_test(test_daemon_json),
+                cmocka_unit_test(test_daemon_json_mtu),
+                cmocka_unit_test(test_mtu_parse),
+                cmocka_unit_test(test_config_mtu),
                 cmocka_unit_test(test_mac),
                 cmocka_unit_test(test_config_roundtrip),
                 cmocka_unit_test(test_attachments),
