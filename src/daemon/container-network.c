@@ -201,24 +201,31 @@ int container_network_start_error(const Container *c, char **ret) {
         return read_full_file_at(fd, "network-error", START_ERROR_MAX, ret, NULL);
 }
 
+/* daemon.json's text in *ret, NULL when there is none. */
+static int daemon_json_read(char **ret) {
+        int r = read_full_file_at(AT_FDCWD, CONTAINER_NETWORK_DAEMON_JSON, DAEMON_JSON_MAX, ret, NULL);
+
+        if (r == -ENOENT) {
+                *ret = NULL;
+                return 0;
+        }
+        return r;
+}
+
 int container_network_default_subnet(Subnet *ret) {
         _cleanup_free_ char *text = NULL;
         int r;
 
-        r = read_full_file_at(AT_FDCWD, CONTAINER_NETWORK_DAEMON_JSON, DAEMON_JSON_MAX, &text, NULL);
-        if (r < 0 && r != -ENOENT)
-                return r;
-        return daemon_config_bridge_subnet(text, ret, NULL);
+        r = daemon_json_read(&text);
+        return r < 0 ? r : daemon_config_bridge_subnet(text, ret, NULL);
 }
 
 int container_network_default_mtu(unsigned *ret) {
         _cleanup_free_ char *text = NULL;
         int r;
 
-        r = read_full_file_at(AT_FDCWD, CONTAINER_NETWORK_DAEMON_JSON, DAEMON_JSON_MAX, &text, NULL);
-        if (r < 0 && r != -ENOENT)
-                return r;
-        return daemon_config_bridge_mtu(text, ret, NULL);
+        r = daemon_json_read(&text);
+        return r < 0 ? r : daemon_config_bridge_mtu(text, ret, NULL);
 }
 
 bool container_network_needs_setup(const Container *c) {
