@@ -121,20 +121,31 @@ static int network_from_path(Manager *m, const char *path, NetworkInfo *ret) {
         return network_info_get(m, name, ret);
 }
 
-/* The containers on a network: the one they were created on, or one they were connected to. */
-static int network_containers(Manager *m, const char *name, char ***ret) {
-        _cleanup_strv_free_ char **ids = NULL;
-        int r;
-
-        for (Container *c = m->containers; c; c = c->next) {
+static int add_network_containers(Container *list, const char *name, char ***ids) {
+        for (Container *c = list; c; c = c->next) {
                 _cleanup_strv_free_ char **networks = NULL;
+                int r;
 
                 r = container_network_list(c, &networks);
                 if (r < 0)
                         return r;
-                if (strv_contains(networks, name) && strv_extend(&ids, c->id) < 0)
+                if (strv_contains(networks, name) && strv_extend(ids, c->id) < 0)
                         return -ENOMEM;
         }
+        return 0;
+}
+
+/* The containers on a network: the one they were created on, or one they were connected to; with_creating:
+ * also those still being created (waiting for their copy-up), which keep the network as much. */
+static int network_containers(Manager *m, const char *name, bool with_creating, char ***ret) {
+        _cleanup_strv_free_ char **ids = NULL;
+        int r;
+
+        r = add_network_containers(m->containers, name, &ids);
+        if (r >= 0 && with_creating)
+                r = add_network_containers(m->creating, name, &ids);
+        if (r < 0)
+                return r;
         *ret = TAKE_PTR(ids);
         return 0;
 }
@@ -184,7 +195,7 @@ static int property_get_network(
         if (streq(property, "Containers")) {
                 _cleanup_strv_free_ char **ids = NULL;
 
-                r = network_containers(userdata, n.name, &ids);
+                r = network_containers(userdata, n.name, false, &ids);
                 if (r < 0)
                         return r;
                 return sd_bus_message_append_strv(reply, ids);
@@ -447,7 +458,7 @@ static int remove_one(Manager *m, const char *name_or_id, sd_bus_error *error) {
                         BERTH_ERROR_CONFLICT,
                         "%s is a pre-defined network and cannot be removed",
                         n.name);
-        r = network_containers(m, n.name, &users);
+        r = network_containers(m, n.name, true, &users);
         if (r < 0)
                 return r;
         if (users)
@@ -493,7 +504,7 @@ int bus_network_method_prune(sd_bus_message *msg, void *userdata, sd_bus_error *
                 _cleanup_strv_free_ char **users = NULL;
                 _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
 
-                r = network_containers(m, (*u)->name, &users);
+                r = network_containers(m, (*u)->name, true, &users);
                 if (r < 0 || users)
                         continue;
                 r = remove_one(m, (*u)->name, &e);

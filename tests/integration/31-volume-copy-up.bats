@@ -26,6 +26,7 @@ teardown() {
         berth_teardown
         "$BERTH" volume rm -f bigvol shared crashvol stopvol keptvol newvol >/dev/null 2>&1 || true
         "$BERTH" volume prune -f >/dev/null 2>&1 || true
+        "$BERTH" network rm copyupnet >/dev/null 2>&1 || true
 }
 
 teardown_file() {
@@ -93,7 +94,9 @@ container_dirs() {
 }
 
 @test "copy-up in a worker: berthd answers meanwhile, the name is taken, the volume cannot be removed" {
-        "$BERTH" create --name big -v bigvol:/srv/big bigvolume true >"$BATS_TEST_TMPDIR/create.out" 2>&1 &
+        "$BERTH" network create copyupnet >/dev/null
+        "$BERTH" create --name big --network copyupnet -v bigvol:/srv/big bigvolume true \
+                >"$BATS_TEST_TMPDIR/create.out" 2>&1 &
         create_pid=$!
         wait_for 60 marked bigvol
         stop_workers 1
@@ -120,10 +123,15 @@ container_dirs() {
         [[ -d $VOLUMES/bigvol/_data ]]
         run "$BERTH" rename unrelated big
         [[ $status -ne 0 ]]
-        # Its image is in use.
+        # Its image and its network are in use.
         run "$BERTH" rmi bigvolume
         [[ $status -ne 0 ]]
         assert_output_contains "(must force) - container"
+        run "$BERTH" network rm copyupnet
+        [[ $status -ne 0 ]]
+        assert_output_contains "has active endpoints"
+        run -0 "$BERTH" network prune -f
+        run -0 "$BERTH" network inspect copyupnet
         kill -0 "$create_pid"
 
         continue_workers
