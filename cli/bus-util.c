@@ -152,6 +152,14 @@ int bus_get_image(sd_bus *bus, const char *reference, sd_bus_error *error, char 
         return bus_resolve(bus, "GetImage", reference, error, ret_path);
 }
 
+int bus_get_volume(sd_bus *bus, const char *name, sd_bus_error *error, char **ret_path) {
+        return bus_resolve(bus, "GetVolume", name, error, ret_path);
+}
+
+int bus_get_network(sd_bus *bus, const char *name_or_id, sd_bus_error *error, char **ret_path) {
+        return bus_resolve(bus, "GetNetwork", name_or_id, error, ret_path);
+}
+
 static int read_variant(sd_bus_message *m, cJSON **ret) {
         const char *contents;
         char type;

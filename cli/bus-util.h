@@ -56,6 +56,8 @@ int bus_callv(
 /* Resolves a name or (prefix of an) id to the object path. */
 int bus_get_container(sd_bus *bus, const char *name_or_id, sd_bus_error *error, char **ret_path);
 int bus_get_image(sd_bus *bus, const char *reference, sd_bus_error *error, char **ret_path);
+int bus_get_volume(sd_bus *bus, const char *name, sd_bus_error *error, char **ret_path);
+int bus_get_network(sd_bus *bus, const char *name_or_id, sd_bus_error *error, char **ret_path);
 
 /* All properties of an interface as a JSON object (s, o, b, i, u, t, x, d, as and a{ss} values). */
 int bus_get_all_properties(

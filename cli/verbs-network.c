@@ -332,21 +332,6 @@ static int network_inspect_json(sd_bus *bus, const char *path, sd_bus_error *err
         return 0;
 }
 
-static int network_get(sd_bus *bus, const char *name, sd_bus_error *error, char **ret_path) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        const char *path;
-        int r;
-
-        r = bus_call(
-                bus, BERTH_MANAGER_PATH, BERTH_MANAGER_IFACE, "GetNetwork", 0, error, &reply, "s", name);
-        if (r >= 0)
-                r = sd_bus_message_read(reply, "o", &path);
-        if (r < 0)
-                return r;
-        *ret_path = strdup(path);
-        return *ret_path ? 0 : -ENOMEM;
-}
-
 int verb_network_inspect(int argc, char *argv[]) {
         static const struct option options[] = {
                 {"format", required_argument, NULL, 'f'},
@@ -389,7 +374,7 @@ int verb_network_inspect(int argc, char *argv[]) {
                 _cleanup_free_ char *path = NULL;
 
                 o = NULL;
-                r = network_get(bus, argv[i], &error, &path);
+                r = bus_get_network(bus, argv[i], &error, &path);
                 if (r >= 0)
                         r = network_inspect_json(bus, path, &error, &o);
                 if (r < 0) {
@@ -511,7 +496,7 @@ static int network_call(
         _cleanup_free_ char *path = NULL;
         int r;
 
-        r = network_get(bus, network, &error, &path);
+        r = bus_get_network(bus, network, &error, &path);
         if (r < 0) {
                 if (sd_bus_error_has_name(&error, BERTH_ERROR_NO_SUCH_NETWORK))
                         return log_error("Error response from daemon: network %s not found", network), r;

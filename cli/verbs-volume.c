@@ -370,21 +370,6 @@ int verb_volume_ls(int argc, char *argv[]) {
                        : EXIT_SUCCESS;
 }
 
-static int bus_get_volume(sd_bus *bus, const char *name, sd_bus_error *error, char **ret_path) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        const char *path;
-        int r;
-
-        r = bus_call(bus, BERTH_MANAGER_PATH, BERTH_MANAGER_IFACE, "GetVolume", 0, error, &reply, "s", name);
-        if (r < 0)
-                return r;
-        r = sd_bus_message_read(reply, "o", &path);
-        if (r < 0)
-                return r;
-        *ret_path = strdup(path);
-        return *ret_path ? 0 : -ENOMEM;
-}
-
 /* docker volume inspect's object. */
 static int volume_inspect_json(sd_bus *bus, const char *path, sd_bus_error *error, cJSON **ret) {
         _cleanup_json_ cJSON *p = NULL, *o = cJSON_CreateObject();
